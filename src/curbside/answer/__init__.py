@@ -1,0 +1,1 @@
+"""The answer engine: analyse → retrieve → select evidence → compose → verify → article."""

@@ -1,0 +1,162 @@
+"""What a question asks: its intent, the entities it names, and the population it concerns.
+
+Pure functions over the question text and the search vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..search.query import QueryPlan
+from ..search.vocabulary import Vocabulary
+
+INTENTS = (
+    "dose",
+    "treatment",
+    "diagnosis",
+    "monitoring",
+    "adverse",
+    "contraindication",
+    "prevention",
+    "prognosis",
+    "definition",
+)
+
+# Ordered: the first intent whose pattern matches is the main one; all matches are kept.
+_INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "dose",
+        re.compile(
+            r"\b(dos(e|es|ing|age)|regimen|schedule|how (much|often|long)|"
+            r"mg|micrograms?|mcg|units?/kg|titrat\w*|frequency|duration|loading)\b",
+            re.I,
+        ),
+    ),
+    (
+        "monitoring",
+        re.compile(
+            r"\b(monitor\w*|follow[- ]?up|recheck|check(ed|ing)?|"
+            r"how often should .* (measured|tested)|levels?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "contraindication",
+        re.compile(
+            r"\b(contraindicat\w*|interact\w*|avoid|safe (to|in|for)|"
+            r"caution\w*|can .* (take|use|be given))\b",
+            re.I,
+        ),
+    ),
+    (
+        "adverse",
+        re.compile(
+            r"\b(side[- ]effects?|adverse|toxicit\w*|harms?|risks? of|"
+            r"complications?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "diagnosis",
+        re.compile(
+            r"\b(diagnos\w*|tests?|testing|investigat\w*|work[- ]?up|screen\w*|"
+            r"criteria|imaging|assess\w*|threshold|cut-?off)\b",
+            re.I,
+        ),
+    ),
+    (
+        "prevention",
+        re.compile(r"\b(prevent\w*|prophyla\w*|vaccin\w*|immunis\w*|immuniz\w*)\b", re.I),
+    ),
+    ("prognosis", re.compile(r"\b(prognos\w*|outcome|survival|mortality|life expectancy)\b", re.I)),
+    ("definition", re.compile(r"^\s*(what (is|are)|define|definition of)\b", re.I)),
+    (
+        "treatment",
+        re.compile(
+            r"\b(treat\w*|manag\w*|therap\w*|first[- ]line|drug|medication|"
+            r"antibiotics?|start\w*|initiat\w*|choice|prescrib\w*|give|use)\b",
+            re.I,
+        ),
+    ),
+]
+
+_POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "children",
+        re.compile(
+            r"\b(child(ren)?|kids?|infants?|bab(y|ies)|toddlers?|neonat\w*|"
+            r"paediatric|pediatric|adolescents?|\d+[- ](month|year)[- ]old|"
+            r"\d+(\.\d+)? ?kg)\b",
+            re.I,
+        ),
+    ),
+    (
+        "pregnancy",
+        re.compile(
+            r"\b(pregnan\w*|breast-?feeding|lactat\w*|antenatal|postpartum|"
+            r"trimester)\b",
+            re.I,
+        ),
+    ),
+    (
+        "renal impairment",
+        re.compile(r"\b(renal|kidney|egfr|creatinine clearance|dialysis|ckd)\b", re.I),
+    ),
+    (
+        "older adults",
+        re.compile(
+            r"\b(elderly|older (adults?|people|patients)|frail|aged "
+            r"(over|above) (65|70|75|80))\b",
+            re.I,
+        ),
+    ),
+]
+_AGE = re.compile(r"\b(\d{1,3})[- ](month|year|week)s?[- ]old\b|\baged? (\d{1,3})\b", re.I)
+_WEIGHT = re.compile(r"\b(\d{1,3}(?:\.\d)?) ?kg\b", re.I)
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    type: str  # drug | condition | test | route | other
+
+
+@dataclass
+class Analysis:
+    question: str
+    intent: str
+    intents: list[str]
+    entities: list[Entity] = field(default_factory=list)
+    populations: list[str] = field(default_factory=list)
+    age: str | None = None
+    weight_kg: float | None = None
+
+    @property
+    def topic_terms(self) -> list[str]:
+        """Entities that carry the topic into a follow-up question."""
+        return [e.text for e in self.entities if e.type in ("drug", "condition", "test")]
+
+
+def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
+    intents = [name for name, pattern in _INTENT_PATTERNS if pattern.search(question)]
+    main = intents[0] if intents else "treatment"
+    entities = []
+    for group in plan.groups:
+        kind = vocab.type_of(group.source)
+        if kind is None:
+            kind = next((vocab.type_of(t.text) for t in group.terms if vocab.type_of(t.text)), None)
+        if kind in ("drug", "condition", "test", "route"):
+            entities.append(Entity(group.source, kind))
+    populations = [name for name, pattern in _POPULATIONS if pattern.search(question)]
+    age = _AGE.search(question)
+    weight = _WEIGHT.search(question)
+    return Analysis(
+        question=question,
+        intent=main,
+        intents=intents or [main],
+        entities=entities,
+        populations=populations,
+        age=age.group(0) if age else None,
+        weight_kg=float(weight.group(1)) if weight else None,
+    )

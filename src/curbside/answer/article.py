@@ -1,0 +1,96 @@
+"""The article: the answer contract of PRODUCT.md as pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Audience = Literal["clinician", "patient"]
+Status = Literal[
+    "submitted", "under_review", "approved", "changes_requested", "rejected", "needs_review"
+]
+
+DISCLAIMER = (
+    "Curbside summarises the documents in this library for qualified health professionals. "
+    "It does not replace clinical judgement, the full source guidance, or local protocols; "
+    "check doses against the cited source and the product information before prescribing."
+)
+PATIENT_DISCLAIMER = (
+    "This is general information from medical guidelines, not advice for you personally. "
+    "Talk to your doctor, nurse or pharmacist before you start, stop or change any treatment."
+)
+ABSTAIN_TEXT = "The library holds no guideline evidence for this question."
+
+
+class Evidence(BaseModel):
+    ref: int
+    passage_id: str
+    quote: str
+    section_path: str = ""
+    document_id: str = ""
+
+
+class Bullet(BaseModel):
+    text: str
+    citations: list[int]
+    evidence: list[Evidence]
+    support: float = 1.0
+
+
+class BottomLine(BaseModel):
+    text: str
+    citations: list[int] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    title: str
+    bullets: list[Bullet]
+
+
+class Reference(BaseModel):
+    n: int
+    document_id: str
+    title: str
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+    kind: str
+    demonstration: bool = False
+    reviewed: bool | None = None
+    sources: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Article(BaseModel):
+    """One answer. The first block of fields is the PRODUCT.md contract."""
+
+    id: str
+    question: str
+    audience: Audience = "clinician"
+    status: Status = "submitted"
+    abstained: bool = False
+    engine: Literal["extractive", "llm"] = "extractive"
+    version: int = 1
+    bottom_line: BottomLine
+    sections: list[Section] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    related_questions: list[str] = Field(default_factory=list)
+    created_at: str
+    updated_at: str
+    # Beyond the contract: what readers and reviewers also need.
+    slug: str = ""
+    thread_id: str = ""
+    follow_up_of: str | None = None
+    emergency_notice: str | None = None
+    frame: str | None = None
+    closest_topics: list[str] = Field(default_factory=list)
+    corrections: dict[str, str] = Field(default_factory=dict)
+    disclaimer: str = DISCLAIMER
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def contract(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def all_bullets(self) -> list[Bullet]:
+        return [b for s in self.sections for b in s.bullets]

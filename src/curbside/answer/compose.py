@@ -1,0 +1,218 @@
+"""Compose: section titles, bottom line, numbered references and evidence. Pure functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import SECTION_SEP, Document
+from .analyse import Analysis
+from .article import BottomLine, Bullet, Evidence, Reference, Section
+from .evidence import Candidate
+
+# Canonical titles, in the order a regimen answer reads; the first matching rule names a
+# section from its source heading, or failing that from the sentence itself.
+CANONICAL: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "Diagnosis and tests",
+        re.compile(
+            r"diagnos|assessment|investigat|testing|tests\b|"
+            r"screening|work-?up|evaluation",
+            re.I,
+        ),
+    ),
+    (
+        "Initial treatment",
+        re.compile(
+            r"initial|first[- ]line|loading|acute (treatment|"
+            r"management)|treatment|management|therapy|dosing|"
+            r"regimen|recommendations?$",
+            re.I,
+        ),
+    ),
+    ("Maintenance", re.compile(r"maintenance|long[- ]term|continuation|duration", re.I)),
+    (
+        "Special populations",
+        re.compile(
+            r"child|paediatric|pediatric|pregnan|breastfeed|renal|"
+            r"kidney|older|elderly|hepatic|infant",
+            re.I,
+        ),
+    ),
+    (
+        "Cautions and safety",
+        re.compile(
+            r"caution|contraindicat|safety|adverse|side effect|"
+            r"interaction|warning|harm",
+            re.I,
+        ),
+    ),
+    ("Monitoring", re.compile(r"monitor|follow[- ]?up|review", re.I)),
+    ("Pitfalls to avoid", re.compile(r"pitfall|avoid|mistake|do not", re.I)),
+    ("Alternatives", re.compile(r"alternative|oral|second[- ]line|if .* unavailable", re.I)),
+    ("Prevention", re.compile(r"prevent|prophyla|vaccin|immunis|immuniz", re.I)),
+    ("When to refer", re.compile(r"refer|specialist|admission|admit|escalat", re.I)),
+]
+ORDER = [name for name, _ in CANONICAL] + ["Key recommendations"]
+_SENTENCE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "Monitoring",
+        re.compile(
+            r"\b(monitor\w*|recheck|repeat (the )?(test|level|measure)|"
+            r"check\w* (the )?(level|response|blood)|follow-up)\b",
+            re.I,
+        ),
+    ),
+    (
+        "Cautions and safety",
+        re.compile(
+            r"\b(contraindicat\w*|caution|adverse|side effects?|"
+            r"toxicity|interact\w*|should not|must not|"
+            r"do not)\b",
+            re.I,
+        ),
+    ),
+    (
+        "Diagnosis and tests",
+        re.compile(
+            r"\b(diagnos\w*|should be tested|testing|"
+            r"measure\w*|screen\w*)\b",
+            re.I,
+        ),
+    ),
+    ("Maintenance", re.compile(r"\b(maintenance|lifelong|long-term|thereafter)\b", re.I)),
+]
+
+
+def _clean_heading(heading: str) -> str:
+    heading = re.sub(r"\s*\((Level|Grade|Class)[^)]*\)\s*$", "", heading.strip(" :"))
+    return heading[:1].upper() + heading[1:] if heading else heading
+
+
+def section_title(candidate: Candidate) -> str:
+    """A title that fits the evidence: the source's own heading where it is telling."""
+    parts = candidate.passage.section_path.split(SECTION_SEP)[1:]
+    headings = [_clean_heading(p) for p in parts if p.strip()]
+    short = [
+        h
+        for h in headings
+        if len(h.split()) <= 8
+        and not h.lower().startswith(("the following", "question", "recommendation "))
+    ]
+    if short:
+        specific = short[-1]
+        for name, pattern in CANONICAL:
+            if any(pattern.search(h) for h in short):
+                if len(short) > 1 and specific.lower() != name.lower():
+                    return (
+                        f"{name}: {specific[:1].lower() + specific[1:]}"
+                        if name != specific
+                        else name
+                    )
+                return name if pattern.search(specific) else f"{name}: {specific}"
+        return specific
+    for name, pattern in _SENTENCE_RULES:
+        if pattern.search(candidate.text):
+            return name
+    return "Key recommendations"
+
+
+def _order_key(title: str) -> int:
+    base = title.split(":")[0]
+    return ORDER.index(base) if base in ORDER else len(ORDER) - 1
+
+
+@dataclass
+class DraftBullet:
+    text: str
+    sources: list[Candidate]
+
+
+@dataclass
+class Draft:
+    bottom_line: list[DraftBullet] = field(default_factory=list)
+    sections: list[tuple[str, list[DraftBullet]]] = field(default_factory=list)
+
+
+def group_sections(
+    chosen: list[Candidate], analysis: Analysis
+) -> list[tuple[str, list[Candidate]]]:
+    groups: dict[str, list[Candidate]] = {}
+    for cand in chosen:
+        groups.setdefault(section_title(cand), []).append(cand)
+    best = {t: max(c.score for c in cs) for t, cs in groups.items()}
+    ordered = sorted(groups, key=lambda t: (_order_key(t), -best[t], t))
+    if analysis.intent not in ("dose", "treatment"):
+        ordered = sorted(groups, key=lambda t: (-best[t], t))
+    return [
+        (t, sorted(groups[t], key=lambda c: (c.rank, c.passage.ord, c.offset))) for t in ordered
+    ]
+
+
+class References:
+    """Numbers documents in order of first citation."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.documents: dict[str, Document] = {}
+
+    def cite(self, document: Document) -> int:
+        if document.id not in self.numbers:
+            self.numbers[document.id] = len(self.numbers) + 1
+            self.documents[document.id] = document
+        return self.numbers[document.id]
+
+    def evidence(self, sources: list[Candidate]) -> tuple[list[int], list[Evidence]]:
+        cited: list[int] = []
+        evidence = []
+        for cand in sources:
+            n = self.cite(cand.document)
+            if n not in cited:
+                cited.append(n)
+            evidence.append(
+                Evidence(
+                    ref=n,
+                    passage_id=cand.passage.id,
+                    quote=cand.quote,
+                    section_path=cand.passage.section_path,
+                    document_id=cand.document.id,
+                )
+            )
+        return cited, evidence
+
+    def listing(self) -> list[Reference]:
+        out = []
+        for doc_id, n in self.numbers.items():
+            doc = self.documents[doc_id]
+            out.append(
+                Reference(
+                    n=n,
+                    document_id=doc.id,
+                    title=doc.title,
+                    publisher=doc.publisher,
+                    year=doc.year,
+                    url=doc.url,
+                    kind=doc.kind,
+                    demonstration=doc.demonstration,
+                    reviewed=doc.meta.get("reviewed"),
+                    sources=doc.meta.get("sources") or [],
+                )
+            )
+        return out
+
+
+def number(draft: Draft) -> tuple[BottomLine, list[Section], list[Reference]]:
+    refs = References()
+    cited, evidence = refs.evidence([c for b in draft.bottom_line for c in b.sources])
+    bottom = BottomLine(
+        text=" ".join(b.text for b in draft.bottom_line), citations=cited, evidence=evidence
+    )
+    sections = []
+    for title, bullets in draft.sections:
+        rendered = []
+        for bullet in bullets:
+            cites, ev = refs.evidence(bullet.sources)
+            rendered.append(Bullet(text=bullet.text, citations=cites, evidence=ev))
+        if rendered:
+            sections.append(Section(title=title, bullets=rendered))
+    return bottom, sections, refs.listing()

@@ -1,0 +1,53 @@
+"""Answer engines. Each turns analysed question + chosen evidence into a Draft; the verifier
+then has the last word whatever the engine. The extractive engine needs no language model."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .analyse import Analysis
+from .compose import Draft, DraftBullet, group_sections
+from .evidence import Candidate
+
+BOTTOM_LINE_MAX = 2
+
+
+class Engine(Protocol):
+    name: str
+
+    def write(self, analysis: Analysis, chosen: list[Candidate]) -> Draft: ...
+
+
+class ExtractiveEngine:
+    """Bullets are source sentences, tidied only in ways that cannot change their meaning."""
+
+    name = "extractive"
+
+    def write(self, analysis: Analysis, chosen: list[Candidate]) -> Draft:
+        lead = _bottom_line(analysis, chosen)
+        lead_ids = {id(c) for c in lead}
+        rest = [c for c in chosen if id(c) not in lead_ids]
+        sections = [
+            (title, [DraftBullet(c.text, [c]) for c in cands])
+            for title, cands in group_sections(rest, analysis)
+        ]
+        return Draft(bottom_line=[DraftBullet(c.text, [c]) for c in lead], sections=sections)
+
+
+def _bottom_line(analysis: Analysis, chosen: list[Candidate]) -> list[Candidate]:
+    """The sentences that answer most directly: the best, and one that adds what it lacks."""
+    if not chosen:
+        return []
+    ranked = sorted(chosen, key=lambda c: (-c.score, c.rank, c.offset))
+    wanted = {"dose"} if analysis.intent == "dose" else set(analysis.intents)
+    first = next((c for c in ranked if c.features & wanted), ranked[0])
+    lead = [first]
+    for cand in ranked:
+        if len(lead) >= BOTTOM_LINE_MAX or cand is first:
+            continue
+        if len(cand.text.split()) > 45:
+            continue
+        adds = cand.features - first.features
+        if cand.score >= first.score * 0.85 and (adds or cand.document.id != first.document.id):
+            lead.append(cand)
+    return lead

@@ -1,0 +1,166 @@
+"""The answer pipeline, top to bottom: analyse → retrieve → select evidence → compose → verify
+→ article.
+
+>>> article = answer("What dose of hydroxocobalamin for B12 deficiency?", runtime)  # doctest: +SKIP
+>>> article.sections[0].bullets[0].citations                                  # doctest: +SKIP
+[1]
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from ..errors import BadRequest
+from ..runtime import Runtime
+from ..search.query import clean_query
+from . import articles
+from .analyse import Analysis, analyse
+from .article import ABSTAIN_TEXT, Article, BottomLine
+from .audience import emergency_notice, for_patients, reading_grade
+from .compose import number
+from .engines import Engine, ExtractiveEngine
+from .evidence import GroupWeights, candidates, select
+from .verify_draft import verify_draft
+
+RETRIEVE_K = 30
+ABSTAIN_BELOW = 0.5  # share of the question's weighted terms the best passage must cover
+MAX_QUESTION_CHARS = 2000
+
+
+def answer(
+    question: str,
+    rt: Runtime,
+    audience: str = "clinician",
+    follow_up_of: str | None = None,
+    fresh: bool = False,
+    engine: Engine | None = None,
+) -> Article:
+    """Answer a question from the library, store it as an article, and return it."""
+    question = _validate(question, audience)
+    if not fresh and follow_up_of is None:
+        stored = rt.store.find_article(articles.question_key(question), audience)
+        if stored is not None:
+            return articles.load(rt.store, stored["id"])
+    started = time.perf_counter()
+    parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
+
+    query = _with_context(question, parent)
+    plan = rt.retriever.plan(query)
+    analysis = _inherit(analyse(question, plan, rt.retriever.vocab), parent)
+    hits = rt.retriever.search(query, k=RETRIEVE_K).hits
+    weights = GroupWeights.build(plan, rt.retriever.tokenize, rt.retriever.idf_table())
+    strength = _best_coverage(hits, weights, rt.retriever.tokenize)
+    found = candidates(hits, analysis, weights, rt.retriever.tokenize)
+
+    engine = engine or ExtractiveEngine()
+    if strength < ABSTAIN_BELOW or not found:
+        article = _abstention(question, hits)
+    else:
+        draft, dropped = verify_draft(engine.write(analysis, select(found)))
+        bottom, sections, references = number(draft)
+        article = _article(question, bottom, sections, references, engine.name)
+        article.metadata["unsupported_bullets_dropped"] = dropped
+        if not sections and not bottom.text:
+            article = _abstention(question, hits)
+    article.metadata.update(_metadata(analysis, strength, started, plan.corrections))
+    article.corrections = plan.corrections
+    article.emergency_notice = emergency_notice(question)
+    article.follow_up_of = parent.id if parent else None
+    article.thread_id = parent.thread_id if parent else article.id
+    if audience == "patient":
+        article = for_patients(article)
+    article.metadata["reading_grade"] = reading_grade(_all_text(article))
+    article.related_questions = articles.related_questions(rt.store, question, article.id)
+    articles.save(rt.store, article, question, rt.store.library_version())
+    return article
+
+
+def _validate(question: str, audience: str) -> str:
+    if audience not in ("clinician", "patient"):
+        raise BadRequest("audience must be 'clinician' or 'patient'")
+    question = " ".join(clean_query(question or "").split())
+    if not question:
+        raise BadRequest("the question is empty")
+    return question[:MAX_QUESTION_CHARS]
+
+
+def _with_context(question: str, parent: Article | None) -> str:
+    """A follow-up carries the earlier question's topic into retrieval."""
+    if parent is None:
+        return question
+    topic = parent.metadata.get("topic_terms") or []
+    return f"{question} {' '.join(topic)}"
+
+
+def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:
+    if parent is None:
+        return analysis
+    meta = parent.metadata
+    if analysis.intents == ["treatment"] and meta.get("intent"):
+        analysis.intent = meta["intent"]
+        analysis.intents = list(meta.get("intents") or [meta["intent"]])
+    return analysis
+
+
+def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
+    best = 0.0
+    for hit in hits[:10]:
+        text = f"{hit.document.title} {hit.passage.section_path} {hit.passage.text}"
+        best = max(best, weights.coverage(frozenset(tokenize(text))))
+    return best
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _article(question, bottom, sections, references, engine_name) -> Article:
+    article_id = articles.new_id()
+    stamp = _now()
+    demonstration = any(r.demonstration for r in references)
+    return Article(
+        id=article_id,
+        slug=articles.slugify(question, article_id),
+        question=question,
+        bottom_line=bottom,
+        sections=sections,
+        references=references,
+        engine=engine_name,
+        created_at=stamp,
+        updated_at=stamp,
+        metadata={"demonstration": demonstration},
+    )
+
+
+def _abstention(question: str, hits) -> Article:
+    closest = list(dict.fromkeys(h.document.title for h in hits))[:5]
+    article_id = articles.new_id()
+    stamp = _now()
+    return Article(
+        id=article_id,
+        slug=articles.slugify(question, article_id),
+        question=question,
+        abstained=True,
+        bottom_line=BottomLine(text=ABSTAIN_TEXT),
+        closest_topics=closest,
+        created_at=stamp,
+        updated_at=stamp,
+        metadata={"demonstration": False},
+    )
+
+
+def _metadata(analysis: Analysis, strength: float, started: float, corrections) -> dict:
+    return {
+        "intent": analysis.intent,
+        "intents": analysis.intents,
+        "entities": [{"text": e.text, "type": e.type} for e in analysis.entities],
+        "topic_terms": analysis.topic_terms,
+        "populations": analysis.populations,
+        "evidence_strength": round(strength, 3),
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
+def _all_text(article: Article) -> str:
+    return " ".join([article.bottom_line.text] + [b.text for b in article.all_bullets()])

@@ -1,0 +1,260 @@
+"""The ``curbside`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import CurbsideError
+from .library.bundled import bundled_key, bundled_paths
+from .library.ingest import IngestReport, discover, ingest
+from .library.records import FieldMap
+from .runtime import Runtime, open_runtime
+from .settings import Settings
+
+app = typer.Typer(
+    help="Cited, verified answers to clinical questions from your own library.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure retrieval and answer quality.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _runtime() -> Runtime:
+    try:
+        return open_runtime(Settings())
+    except CurbsideError as exc:
+        _fail(str(exc))
+        raise
+
+
+def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = False) -> IngestReport:
+    files, _ = discover(paths)
+    columns = [
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=console, disable=quiet, transient=False) as progress:
+        task = progress.add_task("files", total=len(files), rate="")
+
+        def on_file(path: Path, number: int) -> None:
+            progress.update(task, completed=number, description=path.name[:40])
+
+        def on_document(docs: int, passages: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(
+                task, rate=f"{docs / elapsed:,.0f} docs/s {passages / elapsed:,.0f} passages/s"
+            )
+
+        report = ingest(
+            paths,
+            rt.store,
+            rt.retriever,
+            fmap=fmap,
+            max_bytes=rt.settings.max_document_bytes,
+            key_for=bundled_key,
+            on_file=on_file,
+            on_document=on_document,
+        )
+        progress.update(task, completed=len(files), description="done")
+    return report
+
+
+def _print_report(report: IngestReport) -> None:
+    for error in report.failed:
+        console.print(f"[red]{error}[/red]", highlight=False, markup=False)
+    rate = report.passages / report.seconds if report.seconds else 0.0
+    console.print(
+        f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.failed)} failed; {report.passages:,} passages in {report.seconds:.1f} s "
+        f"({rate:,.0f} passages/s)",
+        highlight=False,
+    )
+
+
+def load_bundled(rt: Runtime, quiet: bool = False) -> IngestReport:
+    return run_ingest(rt, bundled_paths(), FieldMap(), quiet=quiet)
+
+
+@app.command()
+def init(no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Start empty.")] = False):
+    """Create the database and load the bundled demonstration library."""
+    rt = _runtime()
+    try:
+        if not no_bundled:
+            report = load_bundled(rt)
+            _print_report(report)
+        stats = rt.store.stats()
+        console.print(
+            f"library at {rt.settings.resolved_database_url}: "
+            f"{stats['documents']} documents, {stats['passages']} passages"
+        )
+    finally:
+        rt.close()
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+    map_: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            help="JSONL fields, e.g. title=title,text=major_recommendations,publisher=developer",
+        ),
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="Kind for JSONL records.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+):
+    """Load documents; unchanged files are skipped, changed files become new versions."""
+    try:
+        fmap = FieldMap.parse(map_, kind)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    rt = _runtime()
+    try:
+        report = run_ingest(rt, paths, fmap, quiet=quiet)
+    finally:
+        rt.close()
+    _print_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for; any text is safe.")],
+    k: Annotated[int, typer.Option("-k", min=1, max=1000)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+):
+    """Ranked passages with their document and section."""
+    rt = _runtime()
+    try:
+        result = rt.retriever.search(query, k=k)
+    finally:
+        rt.close()
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "query": query,
+                    "corrections": result.corrections,
+                    "took_ms": result.took_ms,
+                    "hits": [
+                        {
+                            "rank": i,
+                            "score": round(h.score, 4),
+                            "passage_id": h.passage.id,
+                            "document_id": h.document.id,
+                            "title": h.document.title,
+                            "publisher": h.document.publisher,
+                            "year": h.document.year,
+                            "kind": h.document.kind,
+                            "section": h.passage.section_path,
+                            "text": h.passage.text,
+                        }
+                        for i, h in enumerate(result.hits, start=1)
+                    ],
+                }
+            )
+        )
+        return
+    for wrong, right in result.corrections.items():
+        out.print(f"[yellow]Showing results for {right!r} (you typed {wrong!r})[/yellow]")
+    if not result.hits:
+        out.print("No passages match.")
+    for i, hit in enumerate(result.hits, start=1):
+        doc = hit.document
+        out.print(
+            f"[bold]{i}. {doc.title}[/bold] [dim]({doc.publisher or 'unknown'}, "
+            f"{doc.year or 'n.d.'}, {doc.kind}) score {hit.score:.2f}[/dim]",
+            highlight=False,
+        )
+        out.print(f"   [cyan]{hit.passage.section_path}[/cyan]", highlight=False)
+        snippet = " ".join(hit.passage.text.split())
+        out.print(
+            f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False, markup=False
+        )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A clinical question.")],
+    audience: Annotated[str, typer.Option(help="clinician or patient")] = "clinician",
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="Article id to follow up")
+    ] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Answer again even if stored.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The article contract as JSON.")] = False,
+):
+    """Answer from the library: bottom line, cited sections, references, or an abstention."""
+    from .answer.pipeline import answer
+    from .render import render_article
+
+    rt = _runtime()
+    try:
+        if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+            load_bundled(rt, quiet=as_json)  # the first run of a new install
+        article = answer(question, rt, audience=audience, follow_up_of=follow_up, fresh=fresh)
+    except CurbsideError as exc:
+        _fail(str(exc), 2)
+        return
+    finally:
+        rt.close()
+    if as_json:
+        out.print_json(article.model_dump_json())
+    else:
+        render_article(article, out)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    beir: Annotated[
+        Path, typer.Option("--beir", help="Folder with corpus.jsonl, queries.jsonl, qrels/test.tsv")
+    ],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    reference: Annotated[bool, typer.Option(help="Also run the reference BM25 (bm25s).")] = True,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N queries.")] = None,
+):
+    """Recall@10/100, nDCG@10, MRR@10 and queries/s on a BEIR set, in a temporary library."""
+    from .eval.retrieval import evaluate_beir
+
+    try:
+        results = evaluate_beir(beir, reference=reference, limit=limit, console=console)
+    except CurbsideError as exc:
+        _fail(str(exc))
+    if as_json:
+        out.print_json(json.dumps(results))
+        return
+    table = Table(title=f"Retrieval on {beir.name}")
+    for col in ("system", "recall@10", "recall@100", "nDCG@10", "MRR@10", "queries/s"):
+        table.add_column(col, justify="right" if col != "system" else "left")
+    for name, m in results["systems"].items():
+        table.add_row(
+            name,
+            *(f"{m[c]:.3f}" for c in ("recall@10", "recall@100", "ndcg@10", "mrr@10")),
+            f"{m['qps']:.0f}",
+        )
+    out.print(table)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""Evaluation: retrieval metrics on BEIR sets and answer metrics on case files."""

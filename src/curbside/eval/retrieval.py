@@ -1,0 +1,128 @@
+"""``curbside eval retrieval``: a BEIR set in a temporary library, with the reference BM25
+(bm25s, Snowball English stemmer, English stopwords) run on the same passages beside it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ..errors import CurbsideError
+from ..library.ingest import ingest
+from ..library.records import FieldMap
+from ..runtime import open_runtime
+from ..settings import Settings
+from .metrics import mrr_at, ndcg_at, recall_at
+
+DOC_DEPTH = 100
+PASSAGE_DEPTH = 300
+
+
+def load_beir(folder: Path) -> tuple[Path, dict[str, str], dict[str, dict[str, int]]]:
+    corpus = folder / "corpus.jsonl"
+    qrels_path = folder / "qrels" / "test.tsv"
+    if not corpus.exists() or not qrels_path.exists():
+        raise CurbsideError(f"{folder}: needs corpus.jsonl, queries.jsonl and qrels/test.tsv")
+    qrels: dict[str, dict[str, int]] = defaultdict(dict)
+    with qrels_path.open() as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            qrels[row["query-id"]][row["corpus-id"]] = int(row["score"])
+    queries = {}
+    with (folder / "queries.jsonl").open() as handle:
+        for line in handle:
+            q = json.loads(line)
+            if q["_id"] in qrels:
+                queries[q["_id"]] = q["text"]
+    return corpus, queries, dict(qrels)
+
+
+def _dedupe(passage_ids: list[str], to_doc: dict[str, str], depth: int) -> list[str]:
+    seen: dict[str, None] = {}
+    for pid in passage_ids:
+        doc = to_doc.get(pid)
+        if doc is not None and doc not in seen:
+            seen[doc] = None
+            if len(seen) >= depth:
+                break
+    return list(seen)
+
+
+def _score(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]], seconds: float):
+    n = len(runs) or 1
+    return {
+        "recall@10": sum(recall_at(r, qrels[q], 10) for q, r in runs.items()) / n,
+        "recall@100": sum(recall_at(r, qrels[q], 100) for q, r in runs.items()) / n,
+        "ndcg@10": sum(ndcg_at(r, qrels[q], 10) for q, r in runs.items()) / n,
+        "mrr@10": sum(mrr_at(r, qrels[q], 10) for q, r in runs.items()) / n,
+        "qps": len(runs) / seconds if seconds else 0.0,
+    }
+
+
+def evaluate_beir(
+    folder: Path,
+    reference: bool = True,
+    limit: int | None = None,
+    console: Any = None,
+    field_weights: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    corpus, queries, qrels = load_beir(folder)
+    if limit:
+        queries = dict(list(queries.items())[:limit])
+    with tempfile.TemporaryDirectory(prefix="curbside-eval-") as tmp:
+        rt = open_runtime(Settings(home=Path(tmp), database_url=None))
+        if field_weights:
+            rt.retriever.weights = field_weights
+        try:
+            fmap = FieldMap.parse("id=_id,title=title,text=text", "review")
+            report = ingest([corpus], rt.store, rt.retriever, fmap=fmap)
+            to_doc: dict[str, str] = {}
+            texts: list[tuple[str, str]] = []
+            for batch in rt.store.iter_current_passages():
+                docs = rt.store.get_passages([p.id for p in batch])
+                for pid, (passage, document) in docs.items():
+                    to_doc[pid] = document.key.rsplit("#", 1)[1]
+                    texts.append((pid, f"{document.title}\n{passage.text}"))
+            ours: dict[str, list[str]] = {}
+            started = time.perf_counter()
+            for qid, text in queries.items():
+                ranked = rt.retriever.search_ids(rt.retriever.plan(text), PASSAGE_DEPTH)
+                ours[qid] = _dedupe([pid for pid, _ in ranked], to_doc, DOC_DEPTH)
+            systems = {"curbside": _score(ours, qrels, time.perf_counter() - started)}
+            if reference:
+                systems["bm25s (reference)"] = _reference(texts, queries, qrels, to_doc)
+        finally:
+            rt.close()
+    return {
+        "dataset": folder.name,
+        "queries": len(queries),
+        "passages": len(to_doc),
+        "ingest_failures": len(report.failed),
+        "systems": systems,
+    }
+
+
+def _reference(texts, queries, qrels, to_doc) -> dict[str, float]:
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    ids = [pid for pid, _ in texts]
+    retriever = bm25s.BM25()
+    tokens = bm25s.tokenize(
+        [t for _, t in texts], stopwords="en", stemmer=stemmer, show_progress=False
+    )
+    retriever.index(tokens, show_progress=False)
+    runs: dict[str, list[str]] = {}
+    started = time.perf_counter()
+    for qid, text in queries.items():
+        q = bm25s.tokenize([text], stopwords="en", stemmer=stemmer, show_progress=False)
+        if not q.vocab:
+            runs[qid] = []
+            continue
+        docs, _ = retriever.retrieve(q, k=min(PASSAGE_DEPTH, len(ids)), show_progress=False)
+        runs[qid] = _dedupe([ids[i] for i in docs[0]], to_doc, DOC_DEPTH)
+    return _score(runs, qrels, time.perf_counter() - started)

@@ -1,0 +1,1 @@
+"""The library: readers turn files into documents, chunking cuts passages, ingest stores."""

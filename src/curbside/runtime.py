@@ -1,0 +1,33 @@
+"""Wiring: settings in, an open store and retriever out. The CLI and the web app share it."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from .errors import SearchError
+from .search.tantivy_index import TantivyRetriever
+from .settings import Settings
+from .store.sql import SQLStore, open_store
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: SQLStore
+    retriever: TantivyRetriever
+
+    def close(self) -> None:
+        self.retriever.close()
+        self.store.engine.dispose()
+
+
+def open_runtime(settings: Settings | None = None, sync: bool = True) -> Runtime:
+    settings = settings or Settings()
+    store = open_store(settings)
+    retriever = TantivyRetriever(store, settings.index_dir)
+    if sync:
+        # Another process may hold the writer; it brings the index up to date itself.
+        with contextlib.suppress(SearchError):
+            retriever.sync()
+    return Runtime(settings, store, retriever)

@@ -1,0 +1,166 @@
+"""From the text a user typed to a query plan: corrected words grouped with their synonyms.
+
+Pure: the spelling checker is passed in, so the plan can be tested without an index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .vocabulary import Vocabulary, surface_tokens
+
+MAX_QUERY_CHARS = 4000
+MAX_GROUPS = 48
+# Words that carry no topic in a question; the index's own stopword list covers the rest.
+QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "how",
+        "when",
+        "where",
+        "why",
+        "should",
+        "would",
+        "could",
+        "can",
+        "does",
+        "do",
+        "did",
+        "done",
+        "i",
+        "we",
+        "you",
+        "my",
+        "our",
+        "your",
+        "me",
+        "us",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "best",
+        "recommended",
+        "recommend",
+        "about",
+        "regarding",
+        "please",
+        "tell",
+        "give",
+        "use",
+        "used",
+        "using",
+        "need",
+        "needs",
+        "any",
+        "some",
+    ]
+)
+_ABBREV_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,6}\b")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """What one span of the question asks for: the typed words and their equivalents."""
+
+    source: str
+    terms: tuple[Term, ...]
+
+
+@dataclass
+class QueryPlan:
+    text: str
+    groups: list[Group] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def expansions(self) -> list[str]:
+        return [t.text for g in self.groups for t in g.terms[1:]]
+
+
+Speller = Callable[[str], str | None]
+
+
+def clean_query(text: str) -> str:
+    """Any user text becomes plain words: no operator or control character survives."""
+    text = text[:MAX_QUERY_CHARS]
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> QueryPlan:
+    text = clean_query(text)
+    plan = QueryPlan(text=text)
+    abbreviations = {
+        m.group(0).lower(): vocab.abbreviations[m.group(0)]
+        for m in _ABBREV_TOKEN.finditer(text)
+        if m.group(0) in vocab.abbreviations
+    }
+    tokens = surface_tokens(text)
+    if speller:
+        for i, token in enumerate(tokens):
+            if _correctable(token, vocab, abbreviations):
+                fixed = speller(token)
+                if fixed and fixed != token:
+                    plan.corrections[token] = fixed
+                    tokens[i] = fixed
+    seen: set[str] = set()
+    i = 0
+    while i < len(tokens) and len(plan.groups) < MAX_GROUPS:
+        span, group = _match(tokens, i, vocab, abbreviations)
+        i += span
+        if group and group.source not in seen:
+            seen.add(group.source)
+            plan.groups.append(group)
+    return plan
+
+
+def _correctable(token: str, vocab: Vocabulary, abbreviations: dict[str, str]) -> bool:
+    return (
+        len(token) >= 5
+        and token.isalpha()
+        and token not in QUESTION_WORDS
+        and token not in abbreviations
+        and token not in vocab.expansions
+    )
+
+
+def _match(
+    tokens: list[str], start: int, vocab: Vocabulary, abbreviations: dict[str, str]
+) -> tuple[int, Group | None]:
+    for size in range(min(vocab.max_phrase, len(tokens) - start), 0, -1):
+        phrase = " ".join(tokens[start : start + size])
+        related = dict(vocab.lookup(phrase))
+        if size == 1 and phrase in abbreviations:
+            full = abbreviations[phrase]
+            related.setdefault(full, 1.0)
+            for other, weight in vocab.lookup(full).items():
+                related.setdefault(other, weight)
+        if related or size == 1:
+            if (
+                size == 1
+                and not related
+                and (phrase in QUESTION_WORDS or (len(phrase) < 2 and not phrase.isdigit()))
+            ):
+                return 1, None
+            terms = [Term(phrase, 1.0)] + [
+                Term(other, w)
+                for other, w in sorted(related.items(), key=lambda kv: -kv[1])
+                if other != phrase
+            ]
+            return size, Group(source=phrase, terms=tuple(terms))
+    return 1, None

@@ -1,0 +1,336 @@
+"""The embedded search backend: a tantivy index in a folder beside the database.
+
+The database is the source of truth. Every passage added or retired is written to the
+``index_log`` table in the same transaction as the passage; the index applies that log in
+order and records, after each of its own commits, the last sequence number it holds. On
+opening, any tail of the log the index has not seen (a kill -9 between the two commits) is
+replayed, and an index that belongs to another database or is unreadable is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import tantivy
+from rapidfuzz import fuzz, process
+
+from ..errors import SearchError
+from ..models import Hit
+from ..store.sql import SQLStore
+from .base import SearchResult
+from .query import QueryPlan, plan_query
+from .vocabulary import Vocabulary, load_vocabulary
+
+ANALYZER = "curbside_en"
+WORDS = "curbside_words"
+FIELD_WEIGHTS = {"title": 1.5, "section": 0.5, "body": 1.0}
+MARKER = "curbside-applied.json"
+COMMIT_EVERY = 50_000
+
+
+def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    base = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+    )
+    words = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .build()
+    )
+    stemmed = (
+        base.filter(tantivy.Filter.stopword("english"))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+    return {ANALYZER: stemmed, WORDS: words}
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("passage_id", stored=True, tokenizer_name="raw", index_option="basic")
+    b.add_text_field("title", tokenizer_name=ANALYZER, index_option="freq")
+    b.add_text_field("section", tokenizer_name=ANALYZER, index_option="freq")
+    b.add_text_field("body", tokenizer_name=ANALYZER, index_option="freq")
+    # Unstemmed words, only to tell a misspelling from a word the library holds.
+    b.add_text_field("words", tokenizer_name=WORDS, index_option="basic")
+    return b.build()
+
+
+class IdfTable:
+    """Inverse document frequencies of body terms, from one searcher's view of the index."""
+
+    def __init__(self, searcher: tantivy.Searcher):
+        self.searcher = searcher
+        self.n = max(1, searcher.num_docs)
+        self.cache: dict[str, float] = {}
+
+    def __call__(self, token: str) -> float:
+        if token not in self.cache:
+            df = self.searcher.doc_freq("body", token)
+            self.cache[token] = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        return self.cache[token]
+
+
+class TantivyRetriever:
+    """Retriever over a tantivy index kept in step with a SQLStore."""
+
+    def __init__(
+        self,
+        store: SQLStore,
+        path: Path,
+        vocabulary: Vocabulary | None = None,
+        field_weights: dict[str, float] | None = None,
+    ):
+        self.store = store
+        self.path = Path(path)
+        self.vocab = vocabulary or load_vocabulary()
+        self.weights = field_weights or dict(FIELD_WEIGHTS)
+        self.analyzers = _analyzers()
+        self.analyzer = self.analyzers[ANALYZER]
+        self.schema = _schema()
+        self.index = self._open()
+        self._writer: tantivy.IndexWriter | None = None
+        self._pending = 0
+        self._applied = self._read_marker()
+        self._seen = self._applied  # last log entry handed to the writer, maybe uncommitted
+        self._reloaded_at = 0.0
+
+    # ---- opening and keeping in step -----------------------------------------------------
+    def _open(self) -> tantivy.Index:
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        except (OSError, ValueError):
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path.mkdir(parents=True)
+            index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        return index
+
+    def _library_uid(self) -> str:
+        from sqlalchemy import select
+
+        from ..store.schema import library_state as S
+
+        with self.store.engine.begin() as conn:
+            uid = conn.execute(select(S.c.value).where(S.c.name == "library_uid")).scalar()
+            if uid is None:
+                uid = uuid.uuid4().hex
+                conn.execute(S.insert().values(name="library_uid", value=uid))
+        return uid
+
+    def _read_marker(self) -> int:
+        try:
+            data = json.loads((self.path / MARKER).read_text())
+        except (OSError, ValueError):
+            return -1
+        return int(data.get("seq", -1)) if data.get("library") == self._library_uid() else -1
+
+    def _write_marker(self, seq: int) -> None:
+        tmp = self.path / (MARKER + ".tmp")
+        tmp.write_text(json.dumps({"library": self._library_uid(), "seq": seq}))
+        os.replace(tmp, self.path / MARKER)
+        self._applied = seq
+
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size=256_000_000, num_threads=2)
+            except ValueError as exc:
+                raise SearchError(f"search index is locked by another writer: {exc}") from exc
+        return self._writer
+
+    def sync(
+        self, commit: bool = True, known: dict[str, tuple[str, str, str]] | None = None
+    ) -> int:
+        """Apply the log tail to the index; return how many changes were applied.
+
+        ``known`` maps passage ids the caller has just stored to (title, section path, text),
+        which saves reading them back; the log still decides what is applied.
+        """
+        if self._applied < 0:
+            return self.rebuild()
+        applied = 0
+        while True:
+            changes = self.store.index_log_after(self._applied_pending(), limit=20_000)
+            if not changes:
+                break
+            self._apply(changes, known or {})
+            applied += len(changes)
+        if commit and self._writer is not None and (self._pending or applied):
+            self.commit()
+        return applied
+
+    def _applied_pending(self) -> int:
+        return self._seen
+
+    def _apply(
+        self, changes: list[tuple[int, str, str]], known: dict[str, tuple[str, str, str]]
+    ) -> None:
+        writer = self.writer()
+        missing = [pid for _, pid, op in changes if op == "add" and pid not in known]
+        rows = {
+            pid: (doc.title, passage.section_path, passage.text)
+            for pid, (passage, doc) in self.store.get_passages(missing).items()
+            if not passage.retired
+        }
+        retired = {pid for _, pid, op in changes if op == "del"}
+        for _, pid, op in changes:
+            if op == "del" or pid in retired:
+                writer.delete_documents_by_term("passage_id", pid)
+            elif op == "add":
+                fields = known.get(pid) or rows.get(pid)
+                if fields:
+                    writer.add_document(self._doc(pid, *fields))
+        self._seen = changes[-1][0]
+        self._pending += len(changes)
+        if self._pending >= COMMIT_EVERY:
+            self.commit()
+
+    def _doc(self, pid: str, title: str, section_path: str, text: str) -> tantivy.Document:
+        section = section_path.split(" › ", 1)[1] if " › " in section_path else ""
+        return tantivy.Document(passage_id=pid, title=title, section=section, body=text, words=text)
+
+    def commit(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.commit()
+        seq = self._applied_pending()
+        self._write_marker(seq)
+        self.store.trim_index_log(seq)
+        self._pending = 0
+        self.index.reload()
+
+    def rebuild(self) -> int:
+        """Index every current passage from scratch (a new or foreign index)."""
+        writer = self.writer()
+        writer.delete_all_documents()
+        last = self.store.last_log_seq()
+        count = 0
+        for batch in self.store.iter_current_passages():
+            docs = self.store.get_passages([p.id for p in batch])
+            for passage, document in docs.values():
+                writer.add_document(
+                    self._doc(passage.id, document.title, passage.section_path, passage.text)
+                )
+            count += len(batch)
+        self._seen = last
+        self.commit()
+        return count
+
+    def close(self) -> None:
+        if self._writer is not None:
+            if self._pending:
+                self.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # ---- searching -----------------------------------------------------------------------
+    def _searcher(self) -> tantivy.Searcher:
+        now = time.monotonic()
+        if now - self._reloaded_at > 1.0:  # pick up other processes' commits
+            self.index.reload()
+            self._reloaded_at = now
+        return self.index.searcher()
+
+    def tokenize(self, text: str) -> list[str]:
+        """Index terms of a text, exactly as the body field indexes them."""
+        return self.analyzer.analyze(text)
+
+    def idf_table(self) -> IdfTable:
+        return IdfTable(self._searcher())
+
+    def spell(self, token: str) -> str | None:
+        searcher = self._searcher()
+        if searcher.doc_freq("words", token) > 0:
+            return None
+        candidates = searcher.terms_with_prefix("words", token[:2])
+        if not candidates:
+            return None
+        counts = dict(candidates)
+        limit = 1 if len(token) < 7 else 2
+        best = process.extract(token, list(counts), scorer=fuzz.ratio, limit=10, score_cutoff=70)
+        from rapidfuzz.distance import Levenshtein
+
+        scored = [
+            (Levenshtein.distance(token, word), -counts[word], word)
+            for word, _, _ in best
+            if word.isalpha() and counts[word] >= 1
+        ]
+        scored = [s for s in scored if s[0] <= limit]
+        return min(scored)[2] if scored else None
+
+    def plan(self, text: str) -> QueryPlan:
+        return plan_query(text, self.vocab, self.spell)
+
+    def build_query(self, plan: QueryPlan, boost_terms: list[str] | None = None):
+        Occur, Q = tantivy.Occur, tantivy.Query
+        groups = []
+        for group in plan.groups:
+            alternatives = []
+            for term in group.terms:
+                tokens = self.analyzer.analyze(term.text)
+                if not tokens:
+                    continue
+                per_token = [self._fields_query(tok) for tok in dict.fromkeys(tokens)]
+                alt = (
+                    per_token[0]
+                    if len(per_token) == 1
+                    else Q.boolean_query([(Occur.Should, q) for q in per_token])
+                )
+                alternatives.append(Q.boost_query(alt, term.weight))
+            if alternatives:
+                groups.append(
+                    alternatives[0]
+                    if len(alternatives) == 1
+                    else Q.disjunction_max_query(alternatives)
+                )
+        for text in boost_terms or []:
+            for tok in dict.fromkeys(self.analyzer.analyze(text)):
+                groups.append(Q.boost_query(self._fields_query(tok), 0.3))
+        if not groups:
+            return None
+        return Q.boolean_query([(Occur.Should, q) for q in groups])
+
+    def _fields_query(self, token: str):
+        Q = tantivy.Query
+        clauses = [
+            (
+                tantivy.Occur.Should,
+                Q.boost_query(Q.term_query(self.schema, name, token, index_option="freq"), w),
+            )
+            for name, w in self.weights.items()
+            if w > 0
+        ]
+        return Q.boolean_query(clauses)
+
+    def search_ids(
+        self, plan: QueryPlan, k: int = 10, boost_terms: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        query = self.build_query(plan, boost_terms)
+        if query is None:
+            return []
+        searcher = self._searcher()
+        try:
+            result = searcher.search(query, limit=max(1, min(k, 1000)), count=False)
+        except ValueError as exc:
+            raise SearchError(f"search failed: {exc}") from exc
+        return [(searcher.doc(addr)["passage_id"][0], score) for score, addr in result.hits]
+
+    def search(self, text: str, k: int = 10, boost_terms: list[str] | None = None) -> SearchResult:
+        started = time.perf_counter()
+        plan = self.plan(text)
+        ranked = self.search_ids(plan, k, boost_terms)
+        rows = self.store.get_passages([pid for pid, _ in ranked])
+        hits = [Hit(rows[pid][0], rows[pid][1], score) for pid, score in ranked if pid in rows]
+        return SearchResult(hits=hits, plan=plan, took_ms=(time.perf_counter() - started) * 1000)

@@ -1,0 +1,46 @@
+"""Settings, read from the environment with the ``CURBSIDE_`` prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "curbside"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. ``Settings()`` reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CURBSIDE_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Data folder.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in home."
+    )
+    max_document_bytes: int = Field(
+        default=20_000_000, description="Larger inputs are refused rather than chunked."
+    )
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint.")
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    ask_rate_limit: int = Field(default=30, description="Questions per client per minute.")
+    anonymous_can_ask: bool = Field(default=True, description="Whether visitors may ask.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'curbside.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        """The search index lives beside the database, in its own folder."""
+        url = self.resolved_database_url
+        if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+            db = Path(url.removeprefix("sqlite:///"))
+            return db.with_name(db.stem + ".index")
+        return self.home / "index"

@@ -1,0 +1,61 @@
+"""Schema migrations as plain functions, applied in order, each in its own transaction.
+
+Plain functions rather than Alembic: the schema is small, every backend is driven through
+SQLAlchemy Core, and a migration list that a test can read is easier to keep honest than a
+versions folder with its own config file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, select
+
+from . import schema
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+@migration("0001_library")
+def _library(conn: Connection) -> None:
+    tables = [schema.documents, schema.passages, schema.index_log, schema.library_state]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+@migration("0002_articles")
+def _articles(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.articles, schema.article_sources])
+
+
+def applied(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [row[0] for row in conn.execute(select(schema.migrations.c.name))]
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied now."""
+    schema.metadata.create_all(engine, tables=[schema.migrations])
+    done = set(applied(engine))
+    ran = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with engine.begin() as conn:
+            fn(conn)
+            conn.execute(
+                schema.migrations.insert().values(
+                    name=name, applied_at=datetime.now(UTC).isoformat()
+                )
+            )
+        ran.append(name)
+    return ran

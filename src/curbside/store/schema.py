@@ -1,0 +1,112 @@
+"""Tables, in SQLAlchemy Core so that the same definitions serve SQLite and PostgreSQL."""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("key", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("publisher", Text),
+    Column("year", Integer),
+    Column("url", Text),
+    Column("kind", String(20), nullable=False),
+    Column("source_path", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("superseded_by", String(40)),
+    # current | superseded | removed
+    Column("status", String(20), nullable=False),
+    Column("ingested_at", String(40), nullable=False),
+    Column("meta", JSON, nullable=False),
+    UniqueConstraint("key", "version", name="uq_documents_key_version"),
+)
+Index("ix_documents_key_status", documents.c.key, documents.c.status)
+
+passages = Table(
+    "passages",
+    metadata,
+    Column("id", String(60), primary_key=True),
+    Column("document_id", String(40), ForeignKey("documents.id"), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("section_path", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("page", Integer),
+    Column("retired", Boolean, nullable=False, default=False),
+)
+Index("ix_passages_document", passages.c.document_id, passages.c.ord)
+
+# Every change the search index must mirror, in commit order. The index records the
+# last sequence number it applied, so a crash between the database commit and the
+# index commit is repaired by replaying the tail of this log.
+index_log = Table(
+    "index_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("passage_id", String(60), nullable=False),
+    Column("op", String(3), nullable=False),  # add | del
+    # Never reuse a sequence number after the log is trimmed.
+    sqlite_autoincrement=True,
+)
+
+library_state = Table(
+    "library_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("question", Text, nullable=False),
+    Column("question_key", Text, nullable=False),
+    Column("audience", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("abstained", Boolean, nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("library_version", Integer, nullable=False),
+    Column("thread_id", String(40), nullable=False),
+    Column("parent_id", String(40)),
+    Column("body", JSON, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+Index("ix_articles_question_key", articles.c.question_key, articles.c.audience)
+Index("ix_articles_thread", articles.c.thread_id)
+
+# Which documents an article cites, so that a changed source can send it back to review.
+article_sources = Table(
+    "article_sources",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("document_id", String(40), primary_key=True),
+)
+Index("ix_article_sources_document", article_sources.c.document_id)
