@@ -80,7 +80,8 @@ def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = Fal
 
 def _print_report(report: IngestReport) -> None:
     for error in report.failed:
-        console.print(f"[red]{error}[/red]", highlight=False, markup=False)
+        # One line per failure, never wrapped, so "path:line: reason" stays greppable.
+        console.print(str(error), style="red", highlight=False, markup=False, soft_wrap=True)
     rate = report.passages / report.seconds if report.seconds else 0.0
     console.print(
         f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
@@ -254,6 +255,51 @@ def eval_retrieval(
             f"{m['qps']:.0f}",
         )
     out.print(table)
+
+
+@eval_app.command("answers")
+def eval_answers(
+    cases: Annotated[Path, typer.Option("--cases", help="JSONL case file")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    show_misses: Annotated[bool, typer.Option("--show-misses", help="List failed cases.")] = False,
+):
+    """Fact recall, support, number fidelity, abstention and latency on a case file."""
+    from .eval.answers import evaluate_answers, load_cases
+
+    try:
+        loaded = load_cases(cases)
+    except CurbsideError as exc:
+        _fail(str(exc), 2)
+    rt = _runtime()
+    try:
+        if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+            load_bundled(rt, quiet=as_json)
+        summary, results = evaluate_answers(rt, loaded)
+    finally:
+        rt.close()
+    if as_json:
+        out.print_json(json.dumps({"cases_file": str(cases), "summary": summary}))
+        return
+    table = Table(title=f"Answers on {cases.name}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in summary.items():
+        shown = (
+            "n/a" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+        )
+        table.add_row(name, shown)
+    out.print(table)
+    if show_misses:
+        for r in results:
+            if r.abstained != r.expect_abstain or r.missing:
+                tag = (
+                    "ABSTAINED"
+                    if r.abstained and not r.expect_abstain
+                    else ("ANSWERED" if r.expect_abstain and not r.abstained else "MISSING")
+                )
+                out.print(f"[red]{tag}[/red] {r.question}", highlight=False, markup=True)
+                for alts in r.missing:
+                    out.print(f"    missing {alts}", highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -13,6 +13,7 @@ from ..search.vocabulary import Vocabulary
 
 INTENTS = (
     "dose",
+    "threshold",
     "treatment",
     "diagnosis",
     "monitoring",
@@ -30,6 +31,14 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(dos(e|es|ing|age)|regimen|schedule|how (much|often|long)|"
             r"mg|micrograms?|mcg|units?/kg|titrat\w*|frequency|duration|loading)\b",
+            re.I,
+        ),
+    ),
+    (
+        "threshold",
+        re.compile(
+            r"\b(targets?|goals?|thresholds?|cut-?offs?|at what (level|value|age|blood pressure|"
+            r"count|score|concentration|point)|what (level|value|age)|how (high|low))\b",
             re.I,
         ),
     ),

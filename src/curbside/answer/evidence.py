@@ -29,9 +29,12 @@ KIND_WEIGHT = {
     "trial": 0.8,
     "consumer": 0.8,
 }
-MAX_BULLETS = 14
+MAX_BULLETS = 18
+W_CONTEXT, W_COVERAGE, W_PRIOR, W_INTENT = 0.30, 0.30, 0.35, 0.20
+DOC_PRIOR = 0.0
+NOVELTY = 0.3
 MAX_PER_PASSAGE = 4
-RELATIVE_FLOOR = 0.55
+RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 
 _DOSE = re.compile(
@@ -55,6 +58,12 @@ _DURATION = re.compile(
     re.I,
 )
 _INTENT_WORDS = {
+    "threshold": re.compile(
+        r"(\b(targets?|goals?|aim|thresholds?|above|below|less than|greater than|more than|"
+        r"at least|or (more|higher|lower|greater|less)|under|over)\b|[<>≥≤]).{0,40}\d"
+        r"|\d.{0,25}\b(or (more|higher|lower|greater|less|above|below))\b",
+        re.I,
+    ),
     "monitoring": re.compile(
         r"\b(monitor\w*|check\w*|measur\w*|repeat\w*|review\w*|"
         r"follow-up|levels?|recheck\w*|every \d+)\b",
@@ -89,6 +98,17 @@ _INTENT_WORDS = {
         re.I,
     ),
 }
+# Field labels of guideline "action statement profiles": commentary about a recommendation,
+# not the recommendation itself.
+_META_LABEL = re.compile(
+    r"^(value judgments?|benefits?|harms?|costs?|benefits?-harms? assessment|intentional "
+    r"vagueness|role of patient preferences?|exclusions|policy level|aggregate evidence quality|"
+    r"differences of opinion|note|key references|evidence quality|rec(ommendation)? strength|"
+    r"quality of evidence|strength of recommendation|level of evidence)\b[^:]{0,40}:",
+    re.I,
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_AGE_WORD = re.compile(r"^\d+[- ](year|month|week|day)s?[- ]old$")
 _BOILERPLATE = re.compile(
     r"original guideline|guideline availability|refer to the|see the .* field|"
     r"^definitions?:?$|^level [a-d]\b|^class [iv]+\b|^grade [a-d]\b|rating scheme|"
@@ -113,6 +133,8 @@ class Candidate:
     coverage: float = 0.0
     features: set[str] = field(default_factory=set)
     tokens: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    groups: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,8 +148,12 @@ class GroupWeights:
         groups = []
         for group in plan.groups:
             alts = []
+            if group.negated or _AGE_WORD.match(group.source):
+                continue  # what the question rules out, and ages, are not what it asks about
             for term in group.terms:
                 tokens = frozenset(tokenize(term.text))
+                if len(group.terms) == 1:  # lab values and doses typed in the question
+                    tokens = frozenset(t for t in tokens if not t.isdigit())
                 if tokens:
                     alts.append((tokens, term.weight))
             if alts:
@@ -138,6 +164,15 @@ class GroupWeights:
     @property
     def total(self) -> float:
         return sum(w for w, _ in self.groups) or 1.0
+
+    def covered(self, tokens: frozenset[str] | set[str]) -> dict[int, float]:
+        """Which groups the tokens cover, with each group's weighted share."""
+        out = {}
+        for i, (weight, alts) in enumerate(self.groups):
+            best = max((w for alt, w in alts if alt <= tokens), default=0.0)
+            if best:
+                out[i] = weight * best / self.total
+        return out
 
     def coverage(self, tokens: frozenset[str] | set[str]) -> float:
         got = 0.0
@@ -179,31 +214,38 @@ def candidates(
     if not hits:
         return []
     top = max(h.score for h in hits) or 1.0
+    # A document that several strong passages come from is more likely the right source.
+    doc_strength: dict[str, float] = {}
+    for hit in hits:
+        doc_strength[hit.document.id] = doc_strength.get(hit.document.id, 0.0) + hit.score
+    best_doc = max(doc_strength.values())
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
         passage, document = hit.passage, hit.document
         context = set(tokenize(f"{document.title} {passage.section_path}"))
-        prior = hit.score / top
+        prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
         for start, end in sentence_spans(passage.text):
             quote = passage.text[start:end]
             text = tidy(quote)
             words = len(text.split())
-            if words < 5 or _BOILERPLATE.search(text):
+            if words < 5 or text.startswith("(") or _BOILERPLATE.search(text):
                 continue
             tokens = frozenset(tokenize(text))
             coverage = weights.coverage(tokens)
             in_context = weights.coverage(tokens | context)
             features = intent_features(text, analysis.intents)
             score = kind * (
-                0.30 * in_context
-                + 0.30 * coverage
-                + 0.20 * prior
-                + 0.20 * _intent_score(features, analysis)
+                W_CONTEXT * in_context
+                + W_COVERAGE * coverage
+                + W_PRIOR * prior
+                + W_INTENT * _intent_score(features, analysis)
             )
             score *= _population_factor(text, passage.section_path, analysis)
             if words > 70:
                 score *= 0.8
+            if _META_LABEL.search(text):
+                score *= 0.4
             out.append(
                 Candidate(
                     text=text,
@@ -216,6 +258,8 @@ def candidates(
                     coverage=coverage,
                     features=features,
                     tokens=tokens,
+                    numbers=frozenset(_NUMBER.findall(text)),
+                    groups=weights.covered(tokens),
                 )
             )
     return out
@@ -246,24 +290,42 @@ def _population_factor(text: str, section: str, analysis: Analysis) -> float:
     return factor
 
 
-def select(found: list[Candidate], limit: int = MAX_BULLETS) -> list[Candidate]:
+def select(found: list[Candidate], limit: int | None = None) -> list[Candidate]:
     """The best distinct sentences: strong enough, not near-copies of one already chosen."""
     ranked = sorted(found, key=lambda c: (-c.score, c.rank, c.passage.id, c.offset))
     if not ranked:
         return []
     floor = ranked[0].score * RELATIVE_FLOOR
+    limit = limit or MAX_BULLETS
+    pool = [c for c in ranked if c.score >= floor]
     chosen: list[Candidate] = []
     per_passage: dict[str, int] = {}
-    for cand in ranked:
-        if cand.score < floor or len(chosen) >= limit:
-            break
-        if per_passage.get(cand.passage.id, 0) >= MAX_PER_PASSAGE:
+    covered: set[int] = set()
+    # Greedy: each pick is the best sentence plus a bonus for parts of the question that no
+    # chosen sentence answers yet, so a two-part question gets both parts answered.
+    while pool and len(chosen) < limit:
+        best = max(
+            pool,
+            key=lambda c: (
+                c.score + NOVELTY * sum(w for g, w in c.groups.items() if g not in covered),
+                -c.rank,
+                -c.offset,
+            ),
+        )
+        pool.remove(best)
+        if per_passage.get(best.passage.id, 0) >= MAX_PER_PASSAGE:
             continue
-        if any(_jaccard(cand.tokens, c.tokens) >= DUPLICATE_JACCARD for c in chosen):
+        if any(_duplicate(best, c) for c in chosen):
             continue
-        chosen.append(cand)
-        per_passage[cand.passage.id] = per_passage.get(cand.passage.id, 0) + 1
+        chosen.append(best)
+        covered.update(best.groups)
+        per_passage[best.passage.id] = per_passage.get(best.passage.id, 0) + 1
     return chosen
+
+
+def _duplicate(a: Candidate, b: Candidate) -> bool:
+    """Near-copies say the same thing; sentences that differ in a number do not."""
+    return a.numbers == b.numbers and _jaccard(a.tokens, b.tokens) >= DUPLICATE_JACCARD
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -15,6 +15,7 @@ from ..errors import BadRequest
 from ..runtime import Runtime
 from ..search.query import clean_query
 from . import articles
+from .abstain import abstain_reason, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
@@ -24,7 +25,6 @@ from .evidence import GroupWeights, candidates, select
 from .verify_draft import verify_draft
 
 RETRIEVE_K = 30
-ABSTAIN_BELOW = 0.5  # share of the question's weighted terms the best passage must cover
 MAX_QUESTION_CHARS = 2000
 
 
@@ -35,8 +35,12 @@ def answer(
     follow_up_of: str | None = None,
     fresh: bool = False,
     engine: Engine | None = None,
+    persist: bool = True,
 ) -> Article:
-    """Answer a question from the library, store it as an article, and return it."""
+    """Answer a question from the library, store it as an article, and return it.
+
+    ``persist=False`` answers without storing (evaluation runs).
+    """
     question = _validate(question, audience)
     if not fresh and follow_up_of is None:
         stored = rt.store.find_article(articles.question_key(question), audience)
@@ -53,16 +57,19 @@ def answer(
     strength = _best_coverage(hits, weights, rt.retriever.tokenize)
     found = candidates(hits, analysis, weights, rt.retriever.tokenize)
 
+    unknown = unknown_topics(question, rt.retriever.vocab, rt.retriever.mentions)
+    reason = abstain_reason(strength, unknown) or (None if found else "No usable evidence.")
+
     engine = engine or ExtractiveEngine()
-    if strength < ABSTAIN_BELOW or not found:
-        article = _abstention(question, hits)
+    if reason:
+        article = _abstention(question, hits, reason)
     else:
         draft, dropped = verify_draft(engine.write(analysis, select(found)))
         bottom, sections, references = number(draft)
         article = _article(question, bottom, sections, references, engine.name)
         article.metadata["unsupported_bullets_dropped"] = dropped
         if not sections and not bottom.text:
-            article = _abstention(question, hits)
+            article = _abstention(question, hits, "Every candidate statement failed verification.")
     article.metadata.update(_metadata(analysis, strength, started, plan.corrections))
     article.corrections = plan.corrections
     article.emergency_notice = emergency_notice(question)
@@ -71,8 +78,9 @@ def answer(
     if audience == "patient":
         article = for_patients(article)
     article.metadata["reading_grade"] = reading_grade(_all_text(article))
-    article.related_questions = articles.related_questions(rt.store, question, article.id)
-    articles.save(rt.store, article, question, rt.store.library_version())
+    if persist:
+        article.related_questions = articles.related_questions(rt.store, question, article.id)
+        articles.save(rt.store, article, question, rt.store.library_version())
     return article
 
 
@@ -104,11 +112,12 @@ def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:
 
 
 def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
-    best = 0.0
+    """How much of the question the best-matching document's retrieved passages cover."""
+    per_document: dict[str, set[str]] = {}
     for hit in hits[:10]:
-        text = f"{hit.document.title} {hit.passage.section_path} {hit.passage.text}"
-        best = max(best, weights.coverage(frozenset(tokenize(text))))
-    return best
+        tokens = per_document.setdefault(hit.document.id, set(tokenize(hit.document.title)))
+        tokens.update(tokenize(f"{hit.passage.section_path} {hit.passage.text}"))
+    return max((weights.coverage(frozenset(t)) for t in per_document.values()), default=0.0)
 
 
 def _now() -> str:
@@ -133,7 +142,7 @@ def _article(question, bottom, sections, references, engine_name) -> Article:
     )
 
 
-def _abstention(question: str, hits) -> Article:
+def _abstention(question: str, hits, reason: str) -> Article:
     closest = list(dict.fromkeys(h.document.title for h in hits))[:5]
     article_id = articles.new_id()
     stamp = _now()
@@ -146,7 +155,7 @@ def _abstention(question: str, hits) -> Article:
         closest_topics=closest,
         created_at=stamp,
         updated_at=stamp,
-        metadata={"demonstration": False},
+        metadata={"demonstration": False, "abstain_reason": reason},
     )
 
 

@@ -66,6 +66,17 @@ QUESTION_WORDS = frozenset(
     ]
 )
 _ABBREV_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,6}\b")
+# "without diabetes or kidney disease": the words a negation cue governs, up to the next
+# clause. "with and without X" asks about both, so it is no negation.
+_NEGATION = re.compile(
+    r"(?<!with and )(?<!with or )\b(?:without|no|excluding|except|other than)\b"
+    r"((?:(?!\b(?:and|but|who|which|that|what|when|how|should)\b)[^,.;:?!])*)",
+    re.I,
+)
+
+
+def negated_tokens(text: str) -> set[str]:
+    return {t for m in _NEGATION.finditer(text) for t in surface_tokens(m.group(1))}
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ class Group:
 
     source: str
     terms: tuple[Term, ...]
+    negated: bool = False  # "without diabetes": searched for only faintly, never required
 
 
 @dataclass
@@ -118,6 +130,7 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
                 if fixed and fixed != token:
                     plan.corrections[token] = fixed
                     tokens[i] = fixed
+    negated = negated_tokens(text)
     seen: set[str] = set()
     i = 0
     while i < len(tokens) and len(plan.groups) < MAX_GROUPS:
@@ -125,6 +138,8 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
         i += span
         if group and group.source not in seen:
             seen.add(group.source)
+            if all(t in negated for t in group.source.split()):
+                group = Group(group.source, group.terms, negated=True)
             plan.groups.append(group)
     return plan
 

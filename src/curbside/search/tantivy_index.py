@@ -32,6 +32,7 @@ WORDS = "curbside_words"
 FIELD_WEIGHTS = {"title": 1.5, "section": 0.5, "body": 1.0}
 MARKER = "curbside-applied.json"
 COMMIT_EVERY = 50_000
+NEGATED_WEIGHT = 0.2
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -102,6 +103,7 @@ class TantivyRetriever:
         self._pending = 0
         self._applied = self._read_marker()
         self._seen = self._applied  # last log entry handed to the writer, maybe uncommitted
+        self._replaying = True  # until our first commit, the log tail may be half-applied
         self._reloaded_at = 0.0
 
     # ---- opening and keeping in step -----------------------------------------------------
@@ -169,6 +171,8 @@ class TantivyRetriever:
             applied += len(changes)
         if commit and self._writer is not None and (self._pending or applied):
             self.commit()
+        elif applied == 0 and not self._pending:
+            self._replaying = False  # caught up: nothing can be half-applied any more
         return applied
 
     def _applied_pending(self) -> int:
@@ -186,9 +190,11 @@ class TantivyRetriever:
         }
         retired = {pid for _, pid, op in changes if op == "del"}
         for _, pid, op in changes:
-            if op == "del" or pid in retired:
+            # Log entries past the marker may already be in the index if a process died
+            # between the index commit and the marker write: replace rather than duplicate.
+            if op == "del" or pid in retired or self._replaying:
                 writer.delete_documents_by_term("passage_id", pid)
-            elif op == "add":
+            if op == "add" and pid not in retired:
                 fields = known.get(pid) or rows.get(pid)
                 if fields:
                     writer.add_document(self._doc(pid, *fields))
@@ -209,6 +215,7 @@ class TantivyRetriever:
         self._write_marker(seq)
         self.store.trim_index_log(seq)
         self._pending = 0
+        self._replaying = False
         self.index.reload()
 
     def rebuild(self) -> int:
@@ -246,6 +253,15 @@ class TantivyRetriever:
     def tokenize(self, text: str) -> list[str]:
         """Index terms of a text, exactly as the body field indexes them."""
         return self.analyzer.analyze(text)
+
+    def mentions(self, text: str) -> bool:
+        """Whether the library holds every word of ``text`` (as written or by its stem)."""
+        searcher = self._searcher()
+        words = [w for w in self.analyzers[WORDS].analyze(text) if w]
+        if words and all(searcher.doc_freq("words", w) > 0 for w in words):
+            return True
+        stems = self.tokenize(text)
+        return bool(stems) and all(searcher.doc_freq("body", s) > 0 for s in stems)
 
     def idf_table(self) -> IdfTable:
         return IdfTable(self._searcher())
@@ -288,7 +304,8 @@ class TantivyRetriever:
                     if len(per_token) == 1
                     else Q.boolean_query([(Occur.Should, q) for q in per_token])
                 )
-                alternatives.append(Q.boost_query(alt, term.weight))
+                weight = term.weight * (NEGATED_WEIGHT if group.negated else 1.0)
+                alternatives.append(Q.boost_query(alt, weight))
             if alternatives:
                 groups.append(
                     alternatives[0]

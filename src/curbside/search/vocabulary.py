@@ -37,6 +37,7 @@ class Vocabulary:
     abbreviations: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     preferred: dict[str, str] = field(default_factory=dict)
+    lexicon: dict[str, str] = field(default_factory=dict)  # named condition/drug -> its type
 
     def add(self, phrase: str, other: str, weight: float) -> None:
         a, b = normalise(phrase), normalise(other)
@@ -92,4 +93,11 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
                 if t:
                     vocab.types.setdefault(normalise(x), t)
     vocab.abbreviations = {k: normalise(v) for k, v in data.get("abbreviations", {}).items()}
+    lexicon = data.get("lexicon", {})
+    for kind, names in (
+        ("condition", lexicon.get("conditions", [])),
+        ("drug", lexicon.get("drugs", [])),
+    ):
+        for name in names:
+            vocab.lexicon[normalise(name)] = kind
     return vocab

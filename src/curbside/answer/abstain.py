@@ -1,0 +1,59 @@
+"""When to abstain. Pure functions over the question, the evidence strength and a way to ask
+whether the library mentions a word.
+
+Two signals, calibrated on the project's case files (eval/cases): the best document must
+cover enough of the question's weighted terms, and the question must not name a condition or
+drug that the library never mentions (an answer "around" the topic would mislead).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..search.vocabulary import Vocabulary, surface_tokens
+
+MIN_COVERAGE = 0.5
+# Word endings that mark a disease or a drug name.
+_MEDICAL_SUFFIX = re.compile(
+    r"(itis|osis|iasis|aemia|emia|oma|pathy|algia|mab|glutide|tide|gliflozin|vir|tril|sartan|"
+    r"olol|statin|mycin|cillin|azole|tinib|parin|xaban|gatran|dipine|prazole|oxacin|cycline|"
+    r"setron|triptan|lukast|ciclib|platin|taxel|rubicin|ketamine)$"
+)
+_PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
+
+
+def unknown_topics(
+    question: str, vocab: Vocabulary, library_mentions: Callable[[str], bool]
+) -> list[str]:
+    """Conditions or drugs the question names that the library never mentions."""
+    found: list[str] = []
+    tokens = surface_tokens(question)
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size + 1):
+            phrase = " ".join(tokens[i : i + size])
+            if phrase in vocab.lexicon and not library_mentions(phrase):
+                found.append(phrase)
+    for token in tokens:
+        word = token.strip("'’")
+        if (
+            word.isalpha()
+            and len(word) >= 6
+            and _MEDICAL_SUFFIX.search(word)
+            and word not in vocab.expansions
+            and not library_mentions(word)
+        ):
+            found.append(word)
+    for m in _PROPER.finditer(question):
+        word = m.group(1)
+        if word.lower() not in vocab.expansions and not library_mentions(word.lower()):
+            found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def abstain_reason(coverage: float, unknown: list[str]) -> str | None:
+    if unknown:
+        return f"The library does not mention {', '.join(unknown[:3])}."
+    if coverage < MIN_COVERAGE:
+        return "No document in the library covers enough of this question."
+    return None

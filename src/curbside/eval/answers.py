@@ -1,0 +1,142 @@
+"""``curbside eval answers``: fact recall, support, number fidelity, abstention and latency
+over a JSONL case file ``{question, audience?, must_include: [[alternatives…]…],
+expect_abstain?}``. Answers are computed fresh and not stored."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..answer.article import Article
+from ..answer.pipeline import answer
+from ..answer.verify import check, quantities, unsupported_numbers
+from ..errors import CurbsideError
+from ..runtime import Runtime
+from .metrics import percentile
+
+
+@dataclass
+class CaseResult:
+    question: str
+    expect_abstain: bool
+    abstained: bool
+    facts: int
+    found: int
+    missing: list[list[str]] = field(default_factory=list)
+    bullets: int = 0
+    supported: int = 0
+    numbers: int = 0
+    numbers_found: int = 0
+    latency_ms: float = 0.0
+    cited_expected: bool | None = None
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    cases = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CurbsideError(f"{path}:{number}: invalid JSON: {exc}") from None
+        if "question" not in case:
+            raise CurbsideError(f"{path}:{number}: a case needs a question")
+        cases.append(case)
+    return cases
+
+
+def answer_text(article: Article) -> str:
+    return " ".join([article.bottom_line.text] + [b.text for b in article.all_bullets()])
+
+
+def score_case(case: dict[str, Any], article: Article, latency_ms: float) -> CaseResult:
+    text = answer_text(article).lower()
+    facts = case.get("must_include") or []
+    missing = [alts for alts in facts if not any(a.lower() in text for a in alts)]
+    result = CaseResult(
+        question=case["question"],
+        expect_abstain=bool(case.get("expect_abstain")),
+        abstained=article.abstained,
+        facts=len(facts),
+        found=len(facts) - len(missing),
+        missing=missing,
+        latency_ms=latency_ms,
+    )
+    units = [(article.bottom_line.text, [e.quote for e in article.bottom_line.evidence])]
+    units += [(b.text, [e.quote for e in b.evidence]) for b in article.all_bullets()]
+    for text_, quotes in units:
+        if not text_ or (article.abstained and not quotes):
+            continue
+        result.bullets += 1
+        # Patient wording swaps words, never numbers: support is judged on numbers there.
+        verdict = check(text_, quotes)
+        ok = verdict.ok if article.audience == "clinician" else not verdict.missing_numbers
+        result.supported += ok
+        n = len(quantities(text_))
+        result.numbers += n
+        result.numbers_found += n - len(unsupported_numbers(text_, quotes))
+    expected = case.get("expect_source")
+    if expected and not article.abstained:
+        result.cited_expected = any(
+            expected in (r.title + " " + r.document_id + " " + str(r.url))
+            for r in article.references
+        )
+    return result
+
+
+def summarise(results: list[CaseResult]) -> dict[str, Any]:
+    answerable = [r for r in results if not r.expect_abstain]
+    outside = [r for r in results if r.expect_abstain]
+    abstained = [r for r in results if r.abstained]
+    facts = sum(r.facts for r in answerable if not r.abstained) or 0
+    all_facts = sum(r.facts for r in answerable)
+    bullets = sum(r.bullets for r in results)
+    numbers = sum(r.numbers for r in results)
+    latencies = [r.latency_ms for r in results]
+    return {
+        "cases": len(results),
+        "answerable": len(answerable),
+        "out_of_library": len(outside),
+        "fact_recall": sum(r.found for r in answerable) / all_facts if all_facts else None,
+        "fact_recall_when_answered": (sum(r.found for r in answerable if not r.abstained) / facts)
+        if facts
+        else None,
+        "bullet_support": sum(r.supported for r in results) / bullets if bullets else None,
+        "number_fidelity": sum(r.numbers_found for r in results) / numbers if numbers else None,
+        "abstention_precision": (
+            sum(r.expect_abstain for r in abstained) / len(abstained) if abstained else None
+        ),
+        "abstention_recall": (
+            sum(r.abstained for r in outside) / len(outside) if outside else None
+        ),
+        "false_abstention": (
+            sum(r.abstained for r in answerable) / len(answerable) if answerable else None
+        ),
+        "expected_source_cited": _share([r.cited_expected for r in answerable]),
+        "latency_p50_ms": percentile(latencies, 50),
+        "latency_p95_ms": percentile(latencies, 95),
+    }
+
+
+def _share(flags: list[bool | None]) -> float | None:
+    known = [f for f in flags if f is not None]
+    return sum(known) / len(known) if known else None
+
+
+def evaluate_answers(rt: Runtime, cases: list[dict[str, Any]]) -> tuple[dict, list[CaseResult]]:
+    results = []
+    for case in cases:
+        started = time.perf_counter()
+        article = answer(
+            case["question"],
+            rt,
+            audience=case.get("audience", "clinician"),
+            fresh=True,
+            persist=False,
+        )
+        results.append(score_case(case, article, (time.perf_counter() - started) * 1000))
+    return summarise(results), results

@@ -1,0 +1,92 @@
+"""The vocabulary layer finds what a clinician means, not only what they typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curbside.search.query import plan_query
+from curbside.search.vocabulary import load_vocabulary
+
+LIBRARY = {
+    "pernicious.md": "# Pernicious anaemia\n\nGive cyanocobalamin injections every three months.\n",
+    "injection.md": "# Injection technique\n\nUse the deltoid for intramuscular vaccines.\n",
+    "stroke.md": "# Stroke prevention\n\nPatients with atrial fibrillation need anticoagulation.\n",
+    "staff.md": "# Rota\n\nThe afternoon staff in the cafe handle affairs after lunch.\n",
+    "counts.md": "# Blood counts in pregnancy\n\nAnemia is defined by haemoglobin thresholds.\n",
+    "transfusion.md": "# Transfusion\n\nSevere anaemia may need red cell transfusion.\n",
+    "dosing.md": "# Anticoagulant dosing\n\nApixaban 5 mg twice daily is the usual dose.\n",
+    "dementia.md": "# Dementia drugs\n\nRivastigmine patches may be used in Alzheimer disease.\n",
+}
+
+
+@pytest.fixture
+def library(tmp_path: Path, load, runtime):
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for name, text in LIBRARY.items():
+        (folder / name).write_text(text)
+    assert load(folder).new == len(LIBRARY)
+    return runtime
+
+
+def titles(runtime, query: str, k: int = 10) -> list[str]:
+    return [h.document.title for h in runtime.retriever.search(query, k=k).hits]
+
+
+def test_b12_finds_cyanocobalamin_text(library):
+    assert titles(library, "B12")[:1] == ["Pernicious anaemia"]
+    assert "cyanocobalamin" in library.retriever.search("B12").plan.expansions
+
+
+def test_im_finds_intramuscular(library):
+    assert titles(library, "IM")[:1] == ["Injection technique"]
+
+
+def test_af_finds_atrial_fibrillation(library):
+    assert titles(library, "AF") == ["Stroke prevention"]
+    assert titles(library, "anticoagulation in AF")[0] == "Stroke prevention"
+
+
+def test_lowercase_af_and_af_inside_words_do_not_expand():
+    vocab = load_vocabulary()
+    for text in ("staff afternoon affairs", "af", "cafe AFTERNOON", "Afghanistan"):
+        assert "atrial fibrillation" not in plan_query(text, vocab).expansions, text
+    assert "atrial fibrillation" in plan_query("rate control in AF?", vocab).expansions
+
+
+def test_af_does_not_match_words_that_contain_af(library):
+    assert "Rota" not in titles(library, "AF")
+    assert titles(library, "af") == []
+
+
+@pytest.mark.parametrize(("query", "spelling"), [("anaemia", "anemia"), ("anemia", "anaemia")])
+def test_british_and_american_spellings_find_each_other(library, query, spelling):
+    found = titles(library, query)
+    assert {"Blood counts in pregnancy", "Transfusion", "Pernicious anaemia"} <= set(found)
+    assert spelling in library.retriever.search(query).plan.expansions
+
+
+def test_brand_name_finds_the_generic(library):
+    assert titles(library, "Eliquis")[0] == "Anticoagulant dosing"
+
+
+def test_misspelt_drug_is_corrected_and_the_correction_is_shown(library):
+    result = library.retriever.search("rivatigmine patch", k=5)
+    assert result.corrections == {"rivatigmine": "rivastigmine"}
+    assert result.hits[0].document.title == "Dementia drugs"
+
+
+def test_a_correctly_spelt_word_is_not_corrected(library):
+    assert library.retriever.search("rivastigmine").corrections == {}
+    # A word the library does not hold and nothing near it: left alone, no hits, no error.
+    result = library.retriever.search("zzyzxqwv")
+    assert result.corrections == {} and result.hits == []
+
+
+def test_question_words_do_not_drive_the_ranking(library):
+    plan = library.retriever.plan("What is the recommended dose of apixaban?")
+    sources = [g.source for g in plan.groups]
+    assert "what" not in sources and "recommended" not in sources
+    assert "apixaban" in sources
