@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from curbside.library.chunking import chunk_sections
 from curbside.library.ingest import ingest
 from curbside.library.readers import read_markdown
