@@ -20,7 +20,6 @@ _MEDICAL_SUFFIX = re.compile(
     r"olol|statin|mycin|cillin|azole|tinib|parin|xaban|gatran|dipine|prazole|oxacin|cycline|"
     r"setron|triptan|lukast|ciclib|platin|taxel|rubicin|ketamine)$"
 )
-_PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
 
 
 def unknown_topics(
@@ -43,10 +42,6 @@ def unknown_topics(
             and word not in vocab.expansions
             and not library_mentions(word)
         ):
-            found.append(word)
-    for m in _PROPER.finditer(question):
-        word = m.group(1)
-        if word.lower() not in vocab.expansions and not library_mentions(word.lower()):
             found.append(word)
     return list(dict.fromkeys(found))
 

@@ -29,7 +29,9 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "dose",
         re.compile(
-            r"\b(dos(e|es|ing|age)|regimen|schedule|how (much|often|long)|"
+            # "how long before starting" asks about timing, not a regimen's duration.
+            r"\b(dos(e|es|ing|age)|regimen|schedule|how (much|often)|course length|"
+            r"how long (should|must|do|does) \w+ (\w+ )?(treat|continue|take|give|last)\w*|"
             r"mg|micrograms?|mcg|units?/kg|titrat\w*|frequency|duration|loading)\b",
             re.I,
         ),
@@ -95,8 +97,7 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
         "children",
         re.compile(
             r"\b(child(ren)?|kids?|infants?|bab(y|ies)|toddlers?|neonat\w*|"
-            r"paediatric|pediatric|adolescents?|\d+[- ](month|year)[- ]old|"
-            r"\d+(\.\d+)? ?kg)\b",
+            r"paediatric|pediatric|adolescents?|\d+[- ](month|week|day)s?[- ]old)\b",
             re.I,
         ),
     ),
@@ -122,7 +123,9 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _AGE = re.compile(r"\b(\d{1,3})[- ](month|year|week)s?[- ]old\b|\baged? (\d{1,3})\b", re.I)
-_WEIGHT = re.compile(r"\b(\d{1,3}(?:\.\d)?) ?kg\b", re.I)
+_WEIGHT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?) ?kg\b", re.I)
+CHILD_AGE_LIMIT = 18  # years
+CHILD_WEIGHT_LIMIT = 40  # kg; a weight-based dose question under this is about a child
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,14 @@ def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
     populations = [name for name, pattern in _POPULATIONS if pattern.search(question)]
     age = _AGE.search(question)
     weight = _WEIGHT.search(question)
+    years = int(age.group(1)) if age and age.group(1) and age.group(2).lower() == "year" else None
+    young = (years is not None and years < CHILD_AGE_LIMIT) or (
+        weight is not None and float(weight.group(1)) < CHILD_WEIGHT_LIMIT
+    )
+    if young and "children" not in populations:
+        populations.insert(0, "children")
+    if years is not None and years >= 65 and "older adults" not in populations:
+        populations.append("older adults")
     return Analysis(
         question=question,
         intent=main,

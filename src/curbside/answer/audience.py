@@ -13,11 +13,11 @@ from .article import PATIENT_DISCLAIMER, Article, Bullet, Section
 
 # Each substitution must mean exactly the same thing in any sentence it can match.
 GLOSSARY: list[tuple[str, str]] = [
-    (r"\bintramuscularly\b", "as an injection into a muscle"),
+    (r"\bintramuscularly\b", "into a muscle"),
     (r"\bintramuscular injections?\b", "injection into a muscle"),
     (r"\bby intramuscular injection\b", "as an injection into a muscle"),
     (r"\bintravenously\b", "into a vein (through a drip)"),
-    (r"\bsubcutaneously\b", "as an injection under the skin"),
+    (r"\bsubcutaneously\b", "under the skin"),
     (r"\bsubcutaneous injection\b", "injection under the skin"),
     (r"\borally\b", "by mouth"),
     (r"\bPO\b", "by mouth"),
@@ -32,14 +32,17 @@ GLOSSARY: list[tuple[str, str]] = [
     (r"\bhypokalaemia\b|\bhypokalemia\b", "low blood potassium"),
     (r"\bhyperkalaemia\b|\bhyperkalemia\b", "high blood potassium"),
     (r"\bhypoglycaemia\b|\bhypoglycemia\b", "low blood sugar"),
-    (r"\bhypertension\b", "high blood pressure"),
+    # Only plain "hypertension" is high blood pressure; pulmonary or portal is another thing.
+    (
+        r"(?<!pulmonary )(?<!portal )(?<!intracranial )(?<!ocular )\bhypertension\b",
+        "high blood pressure",
+    ),
     (r"\bpyrexia\b", "fever"),
     (r"\banalgesia\b", "pain relief"),
     (r"\bantipyretics?\b", "fever medicine"),
     (r"\brenal\b", "kidney"),
     (r"\bhepatic\b", "liver"),
     (r"\bcardiac\b", "heart"),
-    (r"\bpulmonary\b", "lung"),
     (r"\bgastrointestinal\b", "stomach and gut"),
     (r"\bparaesthesiae?\b|\bparesthesias?\b", "pins and needles"),
     (r"\bdyspnoea\b|\bdyspnea\b", "shortness of breath"),

@@ -89,6 +89,13 @@ def _clean_heading(heading: str) -> str:
     return heading[:1].upper() + heading[1:] if heading else heading
 
 
+def _lower_first(heading: str) -> str:
+    """ "With neurological involvement" reads on after a colon; "AAP" or "NICE" keep their case."""
+    if len(heading) > 1 and heading[1].isupper():
+        return heading
+    return heading[:1].lower() + heading[1:]
+
+
 def section_title(candidate: Candidate) -> str:
     """A title that fits the evidence: the source's own heading where it is telling."""
     parts = candidate.passage.section_path.split(SECTION_SEP)[1:]
@@ -104,11 +111,7 @@ def section_title(candidate: Candidate) -> str:
         for name, pattern in CANONICAL:
             if any(pattern.search(h) for h in short):
                 if len(short) > 1 and specific.lower() != name.lower():
-                    return (
-                        f"{name}: {specific[:1].lower() + specific[1:]}"
-                        if name != specific
-                        else name
-                    )
+                    return f"{name}: {_lower_first(specific)}" if name != specific else name
                 return name if pattern.search(specific) else f"{name}: {specific}"
         return specific
     for name, pattern in _SENTENCE_RULES:

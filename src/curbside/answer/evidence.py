@@ -33,6 +33,7 @@ MAX_BULLETS = 18
 W_CONTEXT, W_COVERAGE, W_PRIOR, W_INTENT = 0.30, 0.30, 0.35, 0.20
 DOC_PRIOR = 0.0
 NOVELTY = 0.3
+OFF_TOPIC = 0.35
 MAX_PER_PASSAGE = 4
 RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
@@ -142,13 +143,24 @@ class GroupWeights:
     """The question's term groups as token alternatives, each with its IDF."""
 
     groups: list[tuple[float, list[tuple[frozenset[str], float]]]]
+    anchors: frozenset[int] = frozenset()
 
     @classmethod
-    def build(cls, plan: QueryPlan, tokenize: Tokenize, idf: Callable[[str], float]):
+    def build(
+        cls,
+        plan: QueryPlan,
+        tokenize: Tokenize,
+        idf: Callable[[str], float],
+        topics: frozenset[str] = frozenset(),
+        ignore: frozenset[str] = frozenset(),
+    ):
+        """``topics``: the drugs and conditions the question names (sources of plan groups);
+        ``ignore``: sources that say nothing about the topic (a patient's name)."""
         groups = []
+        anchors = set()
         for group in plan.groups:
             alts = []
-            if group.negated or _AGE_WORD.match(group.source):
+            if group.negated or _AGE_WORD.match(group.source) or group.source in ignore:
                 continue  # what the question rules out, and ages, are not what it asks about
             for term in group.terms:
                 tokens = frozenset(tokenize(term.text))
@@ -158,8 +170,10 @@ class GroupWeights:
                     alts.append((tokens, term.weight))
             if alts:
                 weight = max(idf(t) for t in alts[0][0])
+                if group.source in topics:
+                    anchors.add(len(groups))
                 groups.append((weight, alts))
-        return cls(groups)
+        return cls(groups, frozenset(anchors))
 
     @property
     def total(self) -> float:
@@ -246,6 +260,8 @@ def candidates(
                 score *= 0.8
             if _META_LABEL.search(text):
                 score *= 0.4
+            if weights.anchors and not weights.anchors & weights.covered(tokens | context).keys():
+                score *= OFF_TOPIC  # a regimen for another condition is not evidence here
             out.append(
                 Candidate(
                     text=text,

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 
@@ -25,6 +26,8 @@ from .evidence import GroupWeights, candidates, select
 from .verify_draft import verify_draft
 
 RETRIEVE_K = 30
+# A capitalised word inside a sentence that the library never uses: most likely a name.
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 MAX_QUESTION_CHARS = 2000
 
 
@@ -53,7 +56,13 @@ def answer(
     plan = rt.retriever.plan(query)
     analysis = _inherit(analyse(question, plan, rt.retriever.vocab), parent)
     hits = rt.retriever.search(query, k=RETRIEVE_K).hits
-    weights = GroupWeights.build(plan, rt.retriever.tokenize, rt.retriever.idf_table())
+    topics = frozenset(e.text for e in analysis.entities if e.type in ("drug", "condition"))
+    names = frozenset(
+        w.lower() for w in _NAME.findall(question) if not rt.retriever.mentions(w.lower())
+    )
+    weights = GroupWeights.build(
+        plan, rt.retriever.tokenize, rt.retriever.idf_table(), topics, ignore=names
+    )
     strength = _best_coverage(hits, weights, rt.retriever.tokenize)
     found = candidates(hits, analysis, weights, rt.retriever.tokenize)
 
@@ -121,7 +130,7 @@ def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _article(question, bottom, sections, references, engine_name) -> Article:

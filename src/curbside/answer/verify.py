@@ -38,6 +38,30 @@ _WORD_NUMBERS = {
     "thrice": "3",
     "single": "1",
     "half": "0.5",
+    "thirteen": "13",
+    "fourteen": "14",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "thousand": "1000",
+    # Prescription frequencies are numbers too: "bd" says 2 as surely as "twice" does.
+    "bd": "2",
+    "bid": "2",
+    "tds": "3",
+    "tid": "3",
+    "qds": "4",
+    "qid": "4",
+    "b.d.": "2",
+    "b.i.d.": "2",
+    "t.d.s.": "3",
+    "t.i.d.": "3",
+    "q.d.s.": "4",
+    "q.i.d.": "4",
 }
 _UNITS = {
     "mcg": "mcg",
@@ -112,9 +136,16 @@ _CONVERSIONS = {
     ("ml", "l"): Decimal("0.001"),
 }
 
-_NUMBER = r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-_QUANTITY = re.compile(_NUMBER + r"(?:\s*(%|µg|μg|[a-zA-Z]+)((?:/[a-zA-Z0-9.²]+)*))?")
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b(?:\s+([a-zA-Z]+))?", re.I)
+# "1,000", "1.5", and ".5" (a bare leading point must never slip past as "5").
+_NUMBER = r"(?:(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|(?<![\w.\d])(\.\d+))"
+# A compound unit ("mg/kg", "mL/min/1.73") never swallows the sentence's full stop.
+_QUANTITY = re.compile(_NUMBER + r"(?:\s*(%|µg|μg|[a-zA-Z]+)((?:/[a-zA-Z0-9²]+(?:\.\d+)?)*))?")
+_WORD_NUMBER = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(w) for w in sorted(_WORD_NUMBERS, key=len, reverse=True))
+    + r")(?![\w])(?:\s+([a-zA-Z]+))?",
+    re.I,
+)
 _WORD = re.compile(r"[a-z][a-z0-9'-]+")
 _STOP = frozenset(
     [
@@ -194,12 +225,12 @@ def quantities(text: str) -> list[Quantity]:
     """Every number in the text with the unit that follows it, if any."""
     found: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
-        value = _decimal(m.group(1))
+        value = _decimal(m.group(1) or "0" + m.group(2))
         if value is None:
             continue
-        unit = _UNITS.get((m.group(2) or "").lower())
-        if unit and m.group(3):  # "mg/kg" is not "mg"
-            unit += m.group(3).lower()
+        unit = _UNITS.get((m.group(3) or "").lower())
+        if unit and m.group(4):  # "mg/kg" is not "mg"
+            unit += m.group(4).lower()
         found.append(Quantity(value, unit))
     for m in _WORD_NUMBER.finditer(text):
         value = _decimal(_WORD_NUMBERS[m.group(1).lower()])

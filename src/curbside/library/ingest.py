@@ -101,6 +101,12 @@ def read_file(
     yield reader[kind](path, raw, key=key)
 
 
+def _parsed(path: Path, fmap: FieldMap, max_bytes: int, key: str | None):
+    """(document or error, its chunks) for each document in one file."""
+    for item in read_file(path, fmap, max_bytes, key=key):
+        yield item, (chunk_sections(item.sections) if not isinstance(item, IngestError) else [])
+
+
 Progress = Callable[[int, int], None]  # (documents done, passages done)
 
 
@@ -113,8 +119,13 @@ def ingest(
     key_for: Callable[[Path], str | None] | None = None,
     on_file: Callable[[Path, int], None] | None = None,
     on_document: Progress | None = None,
+    on_change: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Read, chunk, store and index everything under ``paths``."""
+    """Read, chunk, store and index everything under ``paths``.
+
+    ``on_change(old_document_id)`` is called after a changed document replaced its previous
+    version (editorial review sends the answers citing it back to review).
+    """
     started = time.perf_counter()
     report = IngestReport()
     fmap = fmap or FieldMap()
@@ -125,16 +136,19 @@ def ingest(
         if on_file:
             on_file(path, number)
         try:
-            for item in read_file(path, fmap, max_bytes, key=key_for(path) if key_for else None):
+            key = key_for(path) if key_for else None
+            for item, chunks in _parsed(path, fmap, max_bytes, key):
                 if isinstance(item, IngestError):
                     report.failed.append(item)
                     continue
-                chunks = chunk_sections(item.sections)
                 if not chunks:
                     report.failed.append(IngestError(item.source_path, "empty: no text found"))
                     continue
+                previous = store.current_document(item.key) if on_change else None
                 doc, outcome = store.replace_document(item, chunks)
                 setattr(report, outcome, getattr(report, outcome) + 1)
+                if on_change and previous is not None and outcome == "updated":
+                    on_change(previous.id)
                 if outcome != "unchanged":
                     report.passages += len(chunks)
                     since_sync += len(chunks)

@@ -79,31 +79,40 @@ def _open_lines(path: Path) -> Iterator[bytes]:
 
 
 def read_jsonl(path: Path, fmap: FieldMap, max_bytes: int) -> Iterator[Item]:
-    text_fields = fmap.sources("text", ("text", "body", "contents", "abstract"))
+    for number, line in jsonl_lines(path):
+        if isinstance(line, IngestError):
+            yield line
+        else:
+            yield jsonl_record(path, number, line, fmap, max_bytes)
+
+
+def jsonl_lines(path: Path) -> Iterator[tuple[int, bytes | IngestError]]:
+    """Non-blank lines with their numbers; a read failure ends the file with an error."""
     try:
         for number, line in enumerate(_open_lines(path), start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            if len(line) > max_bytes:
-                yield IngestError(str(path), f"record of {len(line):,} bytes is too large", number)
-                continue
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield IngestError(str(path), f"invalid JSON: {exc}", number)
-                continue
-            if not isinstance(record, dict):
-                yield IngestError(str(path), "each line must be a JSON object", number)
-                continue
-            try:
-                yield _record_document(path, number, record, fmap, text_fields)
-            except IngestError as exc:
-                yield IngestError(str(path), exc.reason, number)
-            except (TypeError, ValueError) as exc:
-                yield IngestError(where, f"unusable record: {exc}")
+            if line.strip():
+                yield number, line
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        yield IngestError(str(path), f"cannot read: {exc}")
+        yield 0, IngestError(str(path), f"cannot read: {exc}")
+
+
+def jsonl_record(path: Path, number: int, line: bytes, fmap: FieldMap, max_bytes: int) -> Item:
+    """One JSONL line as a document, or the reason it cannot be one."""
+    if len(line) > max_bytes:
+        return IngestError(str(path), f"record of {len(line):,} bytes is too large", number)
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return IngestError(str(path), f"invalid JSON: {exc}", number)
+    if not isinstance(record, dict):
+        return IngestError(str(path), "each line must be a JSON object", number)
+    text_fields = fmap.sources("text", ("text", "body", "contents", "abstract"))
+    try:
+        return _record_document(path, number, record, fmap, text_fields)
+    except IngestError as exc:
+        return IngestError(str(path), exc.reason, number)
+    except (TypeError, ValueError) as exc:
+        return IngestError(str(path), f"unusable record: {exc}", number)
 
 
 def _record_document(

@@ -9,7 +9,15 @@ from ..errors import IngestError
 from ..models import Section
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"  +")
+_INLINE_TABLE = {
+    **{c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]},
+    0x09: " ",
+    0xA0: " ",
+    0x0D: "\n",
+}
+_LINE_EDGES = re.compile(r" ?\n ?")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -38,9 +46,10 @@ def decode_text(raw: bytes, path: str) -> str:
 
 def clean_inline(text: str) -> str:
     """Collapse runs of spaces and drop control characters, keeping line breaks."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    # str.translate and whole-text passes: this runs over every byte ingested.
+    text = text.replace("\r\n", "\n").translate(_INLINE_TABLE)
+    text = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 def parse_year(value: object) -> int | None:
@@ -88,4 +97,6 @@ def text_sections(text: str, title: str) -> list[Section]:
         else:
             body.append(block)
     flush()
+    if not sections and blocks:  # a short text that only looks like headings is still text
+        sections.append(Section(path=(title,), text="\n\n".join(blocks)))
     return sections

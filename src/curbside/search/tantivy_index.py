@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import time
 import uuid
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import tantivy
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from ..errors import SearchError
 from ..models import Hit
@@ -28,7 +30,6 @@ from .query import QueryPlan, plan_query
 from .vocabulary import Vocabulary, load_vocabulary
 
 ANALYZER = "curbside_en"
-WORDS = "curbside_words"
 FIELD_WEIGHTS = {"title": 1.5, "section": 0.5, "body": 1.0}
 MARKER = "curbside-applied.json"
 COMMIT_EVERY = 50_000
@@ -41,18 +42,12 @@ def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
         .filter(tantivy.Filter.remove_long(40))
         .filter(tantivy.Filter.lowercase())
     )
-    words = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .build()
-    )
     stemmed = (
         base.filter(tantivy.Filter.stopword("english"))
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
-    return {ANALYZER: stemmed, WORDS: words}
+    return {ANALYZER: stemmed}
 
 
 def _schema() -> tantivy.Schema:
@@ -61,8 +56,6 @@ def _schema() -> tantivy.Schema:
     b.add_text_field("title", tokenizer_name=ANALYZER, index_option="freq")
     b.add_text_field("section", tokenizer_name=ANALYZER, index_option="freq")
     b.add_text_field("body", tokenizer_name=ANALYZER, index_option="freq")
-    # Unstemmed words, only to tell a misspelling from a word the library holds.
-    b.add_text_field("words", tokenizer_name=WORDS, index_option="basic")
     return b.build()
 
 
@@ -205,7 +198,7 @@ class TantivyRetriever:
 
     def _doc(self, pid: str, title: str, section_path: str, text: str) -> tantivy.Document:
         section = section_path.split(" › ", 1)[1] if " › " in section_path else ""
-        return tantivy.Document(passage_id=pid, title=title, section=section, body=text, words=text)
+        return tantivy.Document(passage_id=pid, title=title, section=section, body=text)
 
     def commit(self) -> None:
         if self._writer is None:
@@ -255,11 +248,8 @@ class TantivyRetriever:
         return self.analyzer.analyze(text)
 
     def mentions(self, text: str) -> bool:
-        """Whether the library holds every word of ``text`` (as written or by its stem)."""
+        """Whether the library holds every word of ``text`` (by its stem)."""
         searcher = self._searcher()
-        words = [w for w in self.analyzers[WORDS].analyze(text) if w]
-        if words and all(searcher.doc_freq("words", w) > 0 for w in words):
-            return True
         stems = self.tokenize(text)
         return bool(stems) and all(searcher.doc_freq("body", s) > 0 for s in stems)
 
@@ -267,24 +257,42 @@ class TantivyRetriever:
         return IdfTable(self._searcher())
 
     def spell(self, token: str) -> str | None:
-        searcher = self._searcher()
-        if searcher.doc_freq("words", token) > 0:
-            return None
-        candidates = searcher.terms_with_prefix("words", token[:2])
-        if not candidates:
-            return None
-        counts = dict(candidates)
-        limit = 1 if len(token) < 7 else 2
-        best = process.extract(token, list(counts), scorer=fuzz.ratio, limit=10, score_cutoff=70)
-        from rapidfuzz.distance import Levenshtein
+        """The library's own word closest to a word it does not hold, if one is close enough.
 
-        scored = [
-            (Levenshtein.distance(token, word), -counts[word], word)
-            for word, _, _ in best
-            if word.isalpha() and counts[word] >= 1
-        ]
-        scored = [s for s in scored if s[0] <= limit]
-        return min(scored)[2] if scored else None
+        Candidates are the index's stems (no second, unstemmed copy of the text is indexed);
+        the correction shown is the word as it is written in a passage holding that stem.
+        """
+        stems = self.tokenize(token)
+        if len(stems) != 1:
+            return None
+        searcher = self._searcher()
+        stem = stems[0]
+        if searcher.doc_freq("body", stem) > 0:
+            return None
+        counts = dict(searcher.terms_with_prefix("body", stem[:2]))
+        limit = 1 if len(stem) < 6 else 2
+        close = process.extract(stem, list(counts), scorer=fuzz.ratio, limit=10, score_cutoff=70)
+        scored = sorted(
+            (Levenshtein.distance(stem, cand), -counts[cand], cand)
+            for cand, _, _ in close
+            if cand.isalpha()
+        )
+        if not scored or scored[0][0] > limit:
+            return None
+        return self._surface(scored[0][2])
+
+    def _surface(self, stem: str) -> str | None:
+        searcher = self._searcher()
+        query = tantivy.Query.term_query(self.schema, "body", stem, index_option="freq")
+        hits = searcher.search(query, limit=1, count=False).hits
+        if not hits:
+            return None
+        pid = searcher.doc(hits[0][1])["passage_id"][0]
+        found = self.store.get_passages([pid]).get(pid)
+        for word in re.findall(r"[A-Za-z]+", found[0].text if found else ""):
+            if self.tokenize(word) == [stem]:
+                return word.lower()
+        return None
 
     def plan(self, text: str) -> QueryPlan:
         return plan_query(text, self.vocab, self.spell)

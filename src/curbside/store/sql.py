@@ -25,13 +25,14 @@ from ..models import SECTION_SEP, Chunk, Document, ParsedDocument, Passage
 from ..settings import Settings
 from . import schema
 from .migrations import migrate
+from .prepared import IngestStatements
 
 D, P, LOG, STATE = schema.documents, schema.passages, schema.index_log, schema.library_state
 A, AS = schema.articles, schema.article_sources
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def document_id(key: str, version: int) -> str:
@@ -109,6 +110,7 @@ def _passage(row: Any) -> Passage:
 class SQLStore:
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._ingest = IngestStatements(engine)
 
     # ---- documents -------------------------------------------------------------------
     def replace_document(
@@ -118,13 +120,9 @@ class SQLStore:
 
         Returns the current document and "new", "updated" or "unchanged".
         """
+        sql = self._ingest
         with self.engine.begin() as conn:
-            latest = conn.execute(
-                select(D.c.id, D.c.content_hash, D.c.status, D.c.version)
-                .where(D.c.key == parsed.key)
-                .order_by(D.c.version.desc())
-                .limit(1)
-            ).first()
+            latest = sql.latest.run(conn, {"key": parsed.key}).first()
             old = latest if latest is not None and latest.status == "current" else None
             if old is not None and old.content_hash == parsed.content_hash:
                 return self.get_document_in(conn, old.id), "unchanged"
@@ -145,7 +143,7 @@ class SQLStore:
                 "ingested_at": now(),
                 "meta": parsed.meta,
             }
-            conn.execute(D.insert(), values)
+            sql.insert_document.run(conn, values)
             if old is not None:
                 self._retire(conn, old.id, status="superseded", superseded_by=values["id"])
             rows = [
@@ -162,10 +160,10 @@ class SQLStore:
                 }
                 for i, c in enumerate(chunks)
             ]
-            if rows:
-                conn.execute(P.insert(), rows)
-                conn.execute(LOG.insert(), [{"passage_id": r["id"], "op": "add"} for r in rows])
-            self._bump_version(conn)
+            sql.insert_passage.run_many(conn, rows)
+            sql.insert_log.run_many(conn, [{"passage_id": r["id"], "op": "add"} for r in rows])
+            if sql.bump_version.run(conn, {}).rowcount == 0:
+                self._bump_version(conn)
         doc = Document(**values)
         return doc, "updated" if old is not None else "new"
 
@@ -384,3 +382,43 @@ class SQLStore:
             conn.execute(
                 update(A).where(A.c.id == article_id).values(status=status, updated_at=now())
             )
+
+    # ---- web -------------------------------------------------------------------------
+    # Read-only queries the web app needs on its hot paths: narrow columns, one round trip.
+    def article_stamp(self, id_or_slug: str) -> tuple[str, str, int, str] | None:
+        """(id, status, version, updated_at): whatever changes what an article page shows."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(A.c.id, A.c.status, A.c.version, A.c.updated_at).where(
+                    or_(A.c.id == id_or_slug, A.c.slug == id_or_slug)
+                )
+            ).first()
+        return (row.id, row.status, row.version, row.updated_at) if row else None
+
+    def recent_articles(
+        self, limit: int = 10, status: str | None = None, exclude_status: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Answered (not abstained) articles, newest first, without their bodies."""
+        query = select(
+            A.c.id, A.c.slug, A.c.question, A.c.audience, A.c.status, A.c.updated_at
+        ).where(A.c.abstained.is_(False))
+        if status is not None:
+            query = query.where(A.c.status == status)
+        if exclude_status is not None:
+            query = query.where(A.c.status != exclude_status)
+        query = query.order_by(A.c.updated_at.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def find_article_variant(
+        self, question_key: str, audience: str, parent_id: str | None
+    ) -> str | None:
+        """The slug of the same question, in the same thread position, for another audience."""
+        parent = A.c.parent_id.is_(None) if parent_id is None else A.c.parent_id == parent_id
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(A.c.slug)
+                .where(A.c.question_key == question_key, A.c.audience == audience, parent)
+                .order_by(A.c.created_at.desc())
+                .limit(1)
+            ).scalar()

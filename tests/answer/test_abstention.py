@@ -1,0 +1,174 @@
+"""Abstention both ways: answer what the library covers, abstain on what it does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.answer.abstain import MIN_COVERAGE, abstain_reason, unknown_topics
+from curbside.answer.article import ABSTAIN_TEXT
+from curbside.answer.pipeline import answer
+from curbside.runtime import Runtime
+from curbside.search.vocabulary import load_vocabulary
+
+from .invariants import assert_contract
+
+B12 = (
+    "What cyanocobalamin dose and schedule should be used for a patient with severe vitamin "
+    "B12 deficiency when only cyanocobalamin is available?"
+)
+AOM = (
+    "When can a child with acute otitis media be observed without antibiotics, and how long "
+    "before starting them?"
+)
+
+IN_LIBRARY = [
+    (B12, "Vitamin B12 deficiency", ["1000 micrograms"]),
+    (AOM, "Acute otitis media in children", ["48 to 72 hours", "observation"]),
+    (
+        "What hydroxocobalamin regimen should an adult with B12 deficiency and neurological "
+        "involvement receive?",
+        "Vitamin B12 deficiency",
+        ["alternate days"],
+    ),
+    (
+        "What fixed-dose chlordiazepoxide regimen is used for alcohol withdrawal?",
+        "Alcohol withdrawal",
+        ["chlordiazepoxide"],
+    ),
+]
+OUT_OF_LIBRARY = [
+    "How do I fix a puncture in a bicycle tyre?",
+    "How much income tax do I pay on capital gains from selling shares?",
+    "Can I claim home office expenses on my tax return as a sole trader?",
+    "What permethrin regimen should be used to treat scabies in a household?",
+    "Which eye drops are first line for primary open-angle glaucoma?",
+    "How should levodopa be adjusted for wearing-off in Parkinson's disease?",
+]
+
+
+@pytest.mark.parametrize(("question", "title", "facts"), IN_LIBRARY)
+def test_questions_the_library_covers_are_answered(
+    library: Runtime, question: str, title: str, facts: list[str]
+):
+    article = answer(question, library, fresh=True, persist=False)
+    assert not article.abstained, article.metadata.get("abstain_reason")
+    assert article.sections
+    assert article.closest_topics == []
+    assert article.references[0].title.startswith(title)
+    text = " ".join([article.bottom_line.text] + [b.text for b in article.all_bullets()])
+    for fact in facts:
+        assert fact in text
+    assert article.metadata["evidence_strength"] >= MIN_COVERAGE
+    assert_contract(article, library.store)
+
+
+def test_aom_question_answers_from_the_aom_guideline(library: Runtime, aom_document_id: str):
+    article = answer(AOM, library, fresh=True, persist=False)
+    assert article.references[0].document_id == aom_document_id
+    statements = [article.bottom_line.text] + [b.text for b in article.all_bullets()]
+    assert any("observation" in s and "6 to 23 months" in s for s in statements)
+    assert any("48 to 72 hours" in s for s in statements)
+
+
+def test_aom_bottom_line_answers_the_observation_question(library: Runtime):
+    article = answer(AOM, library, fresh=True, persist=False)
+    assert "observ" in article.bottom_line.text.lower()
+
+
+@pytest.mark.parametrize("question", OUT_OF_LIBRARY)
+def test_questions_outside_the_library_abstain(library: Runtime, question: str):
+    article = answer(question, library, fresh=True, persist=False)
+    assert article.abstained
+    assert article.bottom_line.text == ABSTAIN_TEXT
+    assert article.sections == [] and article.references == []
+    assert article.metadata["abstain_reason"]
+    assert 1 <= len(article.closest_topics) <= 5
+    titles = {d.title for d in library.store.list_documents(limit=500)}
+    assert set(article.closest_topics) <= titles
+    assert_contract(article, library.store)
+
+
+def test_abstention_names_the_missing_topic(library: Runtime):
+    article = answer(
+        "Which eye drops are first line for primary open-angle glaucoma?",
+        library,
+        fresh=True,
+        persist=False,
+    )
+    assert "glaucoma" in article.metadata["abstain_reason"]
+
+
+def test_abstentions_are_stored_and_found_again(library: Runtime):
+    first = answer("How do I descale a coffee machine with citric acid?", library)
+    assert first.abstained
+    again = answer("how do I descale a coffee machine with citric acid", library)
+    assert again.id == first.id and again.abstained
+
+
+def test_a_patient_name_does_not_make_an_in_library_question_abstain(library: Runtime):
+    article = answer(
+        "My patient Margaret has pernicious anaemia; what hydroxocobalamin regimen should "
+        "she have?",
+        library,
+        fresh=True,
+        persist=False,
+    )
+    assert not article.abstained, article.metadata.get("abstain_reason")
+
+
+# ---- pure: unknown_topics and abstain_reason ---------------------------------------------------
+
+VOCAB = load_vocabulary()
+
+
+def _mentions(words: set[str]):
+    return lambda phrase: phrase.lower() in words
+
+
+def test_unknown_topics_names_conditions_the_library_never_mentions():
+    found = unknown_topics("How is glaucoma treated?", VOCAB, _mentions(set()))
+    assert "glaucoma" in found
+
+
+def test_unknown_topics_is_empty_when_the_library_mentions_everything():
+    assert unknown_topics("How is glaucoma treated?", VOCAB, lambda _: True) == []
+
+
+def test_unknown_topics_flags_drug_like_words_by_their_ending():
+    found = unknown_topics("Is zorbamycin safe with warfarin?", VOCAB, _mentions({"warfarin"}))
+    assert "zorbamycin" in found
+    assert "warfarin" not in found
+
+
+def test_unknown_topics_does_not_take_a_capitalised_name_for_a_topic():
+    # A patient's name is not a topic the library lacks; only lexicon and drug/disease-like
+    # words are.
+    found = unknown_topics("My patient Margaret has anaemia; what next?", VOCAB, _mentions(set()))
+    assert "Margaret" not in found
+
+
+def test_unknown_topics_ignores_ordinary_words_and_is_deduplicated():
+    found = unknown_topics(
+        "What dose of glaucoma glaucoma drops for glaucoma?", VOCAB, _mentions({"dose", "drops"})
+    )
+    assert found.count("glaucoma") == 1
+    assert "dose" not in found and "drops" not in found
+
+
+def test_abstain_reason():
+    assert abstain_reason(0.9, []) is None
+    assert abstain_reason(MIN_COVERAGE, []) is None
+    assert "cover" in abstain_reason(MIN_COVERAGE - 0.01, [])
+    reason = abstain_reason(0.9, ["glaucoma", "timolol", "latanoprost", "fourth"])
+    assert "glaucoma" in reason and "latanoprost" in reason and "fourth" not in reason
+
+
+def test_a_single_topic_regimen_question_cites_only_on_topic_guidelines(library: Runtime):
+    article = answer(
+        "What hydroxocobalamin regimen should I use for pernicious anaemia?",
+        library,
+        fresh=True,
+        persist=False,
+    )
+    titles = [r.title for r in article.references]
+    assert not any(t.startswith(("Vitamin D", "Helicobacter")) for t in titles), titles

@@ -1,0 +1,190 @@
+"""compose: section titles from the evidence, and references numbered by first citation."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.answer.analyse import Analysis
+from curbside.answer.compose import (
+    ORDER,
+    Draft,
+    DraftBullet,
+    References,
+    group_sections,
+    number,
+    section_title,
+)
+from curbside.answer.evidence import Candidate
+from curbside.models import SECTION_SEP, Document, Passage
+
+
+def _doc(n: int, title: str = "") -> Document:
+    return Document(
+        id=f"doc{n}",
+        key=f"key{n}",
+        title=title or f"Guideline {n}",
+        publisher=f"Publisher {n}",
+        year=2000 + n,
+        url=f"https://example.org/{n}",
+        kind="guideline",
+        source_path=f"/tmp/{n}.md",
+        content_hash=f"hash{n}",
+        version=1,
+        superseded_by=None,
+        status="current",
+        ingested_at="2026-01-01T00:00:00",
+        meta={"demonstration": True, "reviewed": False, "sources": [{"title": "S"}]},
+    )
+
+
+def _cand(
+    text: str,
+    path: tuple[str, ...] = (),
+    doc: Document | None = None,
+    score: float = 1.0,
+    rank: int = 0,
+    pid: str = "p1",
+) -> Candidate:
+    doc = doc or _doc(1)
+    passage = Passage(
+        id=pid,
+        document_id=doc.id,
+        ord=0,
+        section_path=SECTION_SEP.join((doc.title, *path)),
+        text=text,
+        char_start=0,
+        char_end=len(text),
+    )
+    return Candidate(
+        text=text, quote=text, passage=passage, document=doc, rank=rank, offset=0, score=score
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        (("Monitoring",), "Monitoring"),
+        (("Pitfalls to avoid",), "Pitfalls to avoid"),
+        (
+            ("Initial treatment", "Without neurological involvement"),
+            "Initial treatment: without neurological involvement",
+        ),
+        (("Initial treatment", "Pain relief"), "Initial treatment: pain relief"),
+        (("Treatment", "Loading dose"), "Initial treatment: loading dose"),
+        (("Recommendations (Grade A)",), "Initial treatment"),
+        (("Diagnosis (Level B)",), "Diagnosis and tests"),
+        (("Penicillin allergy",), "Penicillin allergy"),
+        (("When to refer",), "When to refer"),
+        (("Alternatives",), "Alternatives"),
+    ],
+)
+def test_section_title_from_the_source_heading(path: tuple[str, ...], title: str):
+    assert section_title(_cand("Give the drug as advised by the guideline.", path)) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Monitor serum potassium during the first 48 hours.", "Monitoring"),
+        ("Do not give folic acid alone.", "Cautions and safety"),
+        ("The diagnosis is confirmed by serum testing.", "Diagnosis and tests"),
+        ("Replacement is lifelong in pernicious anaemia.", "Maintenance"),
+        ("Give hydroxocobalamin 1 mg.", "Key recommendations"),
+    ],
+)
+def test_section_title_from_the_sentence_when_headings_say_nothing(text: str, title: str):
+    long_heading = ("A heading far too long to be a useful section title for any reader",)
+    assert section_title(_cand(text)) == title
+    assert section_title(_cand(text, long_heading)) == title
+
+
+@pytest.mark.parametrize("heading", ["AAP: who can be observed", "NICE regimens"])
+def test_section_title_keeps_acronyms(heading: str):
+    title = section_title(_cand("Observe the child.", ("Initial treatment", heading)))
+    assert heading.split()[0] in title
+
+
+def test_group_sections_follows_the_regimen_order_for_dose_questions():
+    chosen = [
+        _cand("Check the blood count after 10 days.", ("Monitoring",), score=0.9),
+        _cand("Oral cyanocobalamin 50 micrograms daily.", ("Alternatives",), score=0.8),
+        _cand("Give hydroxocobalamin 1 mg.", ("Initial treatment",), score=0.5),
+        _cand("Do not give folic acid alone.", ("Pitfalls to avoid",), score=0.7),
+    ]
+    dose = Analysis(question="q", intent="dose", intents=["dose"])
+    titles = [t for t, _ in group_sections(chosen, dose)]
+    assert titles == ["Initial treatment", "Monitoring", "Pitfalls to avoid", "Alternatives"]
+    assert titles == sorted(titles, key=ORDER.index)
+    other = Analysis(question="q", intent="diagnosis", intents=["diagnosis"])
+    titles = [t for t, _ in group_sections(chosen, other)]
+    assert titles == ["Monitoring", "Alternatives", "Pitfalls to avoid", "Initial treatment"]
+
+
+def test_group_sections_keeps_source_order_within_a_section():
+    a = _cand("Second sentence of the source.", ("Monitoring",), score=0.9, rank=1, pid="p2")
+    b = _cand("First sentence of the source.", ("Monitoring",), score=0.1, rank=0, pid="p1")
+    dose = Analysis(question="q", intent="dose", intents=["dose"])
+    [(title, cands)] = group_sections([a, b], dose)
+    assert title == "Monitoring" and cands == [b, a]
+
+
+# ---- References --------------------------------------------------------------------------------
+
+
+def test_references_are_numbered_in_order_of_first_citation():
+    refs = References()
+    d1, d2, d3 = _doc(1), _doc(2), _doc(3)
+    assert refs.cite(d2) == 1
+    assert refs.cite(d1) == 2
+    assert refs.cite(d2) == 1
+    assert refs.cite(d3) == 3
+    listing = refs.listing()
+    assert [(r.n, r.document_id) for r in listing] == [(1, "doc2"), (2, "doc1"), (3, "doc3")]
+    ref = listing[0]
+    assert (ref.title, ref.publisher, ref.year, ref.url, ref.kind) == (
+        "Guideline 2",
+        "Publisher 2",
+        2002,
+        "https://example.org/2",
+        "guideline",
+    )
+    assert ref.demonstration is True and ref.reviewed is False and ref.sources == [{"title": "S"}]
+
+
+def test_evidence_cites_each_document_once_and_quotes_each_source():
+    refs = References()
+    d1, d2 = _doc(1), _doc(2)
+    sources = [_cand("A one.", doc=d1, pid="a"), _cand("B two.", doc=d2, pid="b")]
+    sources.append(_cand("A three.", doc=d1, pid="c"))
+    cited, evidence = refs.evidence(sources)
+    assert cited == [1, 2]
+    assert [(e.ref, e.passage_id, e.quote, e.document_id) for e in evidence] == [
+        (1, "a", "A one.", "doc1"),
+        (2, "b", "B two.", "doc2"),
+        (1, "c", "A three.", "doc1"),
+    ]
+
+
+def test_number_numbers_the_bottom_line_first_then_sections_in_order():
+    d1, d2, d3 = _doc(1), _doc(2), _doc(3)
+    c1 = _cand("From the third guideline.", doc=d3, pid="x3")
+    c2 = _cand("From the first guideline.", doc=d1, pid="x1")
+    c3 = _cand("From the second guideline.", doc=d2, pid="x2")
+    draft = Draft(
+        bottom_line=[DraftBullet(c1.text, [c1]), DraftBullet(c2.text, [c2])],
+        sections=[
+            ("Empty", []),
+            ("Initial treatment", [DraftBullet(c3.text, [c3]), DraftBullet(c2.text, [c2, c3])]),
+        ],
+    )
+    bottom, sections, references = number(draft)
+    assert bottom.text == "From the third guideline. From the first guideline."
+    assert bottom.citations == [1, 2]
+    assert [s.title for s in sections] == ["Initial treatment"]
+    assert [b.citations for b in sections[0].bullets] == [[3], [2, 3]]
+    assert [(r.n, r.document_id) for r in references] == [(1, "doc3"), (2, "doc1"), (3, "doc2")]
+
+
+def test_number_of_an_empty_draft():
+    bottom, sections, references = number(Draft())
+    assert bottom.text == "" and bottom.citations == [] and sections == [] and references == []
