@@ -18,7 +18,7 @@ NGC = SHARED / "ngc_guideline_summaries" / "ngc_guideline_summaries.jsonl.gz"
 BEIR = [
     SHARED / "beir" / name / "corpus.jsonl" for name in ("liveqa-medquad", "pubmedqa", "bioasq")
 ]
-PASSAGE_WORDS = 170  # what chunking yields on average here; used only to size the file
+PASSAGE_WORDS = 124  # what chunking yields on average here; used only to size the file
 
 
 def base_records() -> Iterator[dict]:

@@ -219,3 +219,46 @@ def number(draft: Draft) -> tuple[BottomLine, list[Section], list[Reference]]:
         if rendered:
             sections.append(Section(title=title, bullets=rendered))
     return bottom, sections, refs.listing()
+
+
+# A regimen answer reads as a whole: after the first treatment step a prescriber needs what
+# follows it. These are added from the answer's main document when the best-scoring pass
+# left them out.
+REGIMEN_PARTS = (
+    "Maintenance",
+    "Cautions and safety",
+    "Monitoring",
+    "Pitfalls to avoid",
+    "Alternatives",
+)
+PART_FLOOR = 0.35  # relative to the best sentence: weaker than this is not worth adding
+
+
+def complete_regimen(
+    chosen: list[Candidate], found: list[Candidate], analysis: Analysis
+) -> list[Candidate]:
+    if analysis.intent not in ("dose", "treatment") or not chosen:
+        return chosen
+    main = chosen[0].document.id
+    best = max(c.score for c in chosen)
+    present = {section_title(c).split(":")[0] for c in chosen}
+    taken = {(c.passage.id, c.offset) for c in chosen}
+    added = []
+    for part in REGIMEN_PARTS:
+        if part in present:
+            continue
+        options = sorted(
+            (
+                c
+                for c in found
+                if c.document.id == main
+                and (c.passage.id, c.offset) not in taken
+                and section_title(c).split(":")[0] == part
+                and c.score >= best * PART_FLOOR
+            ),
+            key=lambda c: (-c.score, c.rank, c.offset),
+        )
+        if options:
+            added.append(options[0])
+            taken.add((options[0].passage.id, options[0].offset))
+    return chosen + added

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..library.sentences import sentence_spans
 from ..models import Document, Hit, Passage
@@ -33,8 +33,9 @@ MAX_BULLETS = 18
 W_CONTEXT, W_COVERAGE, W_PRIOR, W_INTENT = 0.30, 0.30, 0.35, 0.20
 DOC_PRIOR = 0.0
 NOVELTY = 0.3
+FOCUS = 1.15
 OFF_TOPIC = 0.35
-MAX_PER_PASSAGE = 4
+MAX_PER_PASSAGE = 6
 RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 
@@ -311,6 +312,8 @@ def select(found: list[Candidate], limit: int | None = None) -> list[Candidate]:
     ranked = sorted(found, key=lambda c: (-c.score, c.rank, c.passage.id, c.offset))
     if not ranked:
         return []
+    if FOCUS != 1.0:
+        ranked = _focus(ranked)
     floor = ranked[0].score * RELATIVE_FLOOR
     limit = limit or MAX_BULLETS
     pool = [c for c in ranked if c.score >= floor]
@@ -337,6 +340,21 @@ def select(found: list[Candidate], limit: int | None = None) -> list[Candidate]:
         covered.update(best.groups)
         per_passage[best.passage.id] = per_passage.get(best.passage.id, 0) + 1
     return chosen
+
+
+def _focus(ranked: list[Candidate]) -> list[Candidate]:
+    """Lift the main document: the one whose three best sentences score highest together.
+
+    A consult answer reads best from one source, with others adding what it lacks.
+    """
+    tops: dict[str, list[float]] = {}
+    for cand in ranked:
+        scores = tops.setdefault(cand.document.id, [])
+        if len(scores) < 3:
+            scores.append(cand.score)
+    main = max(tops, key=lambda d: (sum(tops[d]), d))
+    lifted = [replace(c, score=c.score * FOCUS) if c.document.id == main else c for c in ranked]
+    return sorted(lifted, key=lambda c: (-c.score, c.rank, c.passage.id, c.offset))
 
 
 def _duplicate(a: Candidate, b: Candidate) -> bool:

@@ -20,7 +20,7 @@ from .abstain import abstain_reason, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
-from .compose import number
+from .compose import complete_regimen, number
 from .engines import Engine, ExtractiveEngine
 from .evidence import GroupWeights, candidates, select
 from .verify_draft import verify_draft
@@ -73,7 +73,8 @@ def answer(
     if reason:
         article = _abstention(question, hits, reason)
     else:
-        draft, dropped = verify_draft(engine.write(analysis, select(found)))
+        chosen = complete_regimen(select(found), found, analysis)
+        draft, dropped = verify_draft(engine.write(analysis, chosen))
         bottom, sections, references = number(draft)
         article = _article(question, bottom, sections, references, engine.name)
         article.metadata["unsupported_bullets_dropped"] = dropped
