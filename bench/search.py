@@ -22,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
-from memory import du_mb, peak_mb, reset_peak  # noqa: E402
+import corpus
+from memory import du_mb, peak_mb, reset_peak
 
-from curbside.eval.metrics import percentile  # noqa: E402
-from curbside.library.ingest import ingest  # noqa: E402
-from curbside.library.records import FieldMap  # noqa: E402
-from curbside.runtime import open_runtime  # noqa: E402
-from curbside.settings import Settings  # noqa: E402
+from curbside.eval.metrics import percentile
+from curbside.library.ingest import ingest
+from curbside.library.records import FieldMap
+from curbside.runtime import open_runtime
+from curbside.settings import Settings
 
 
 def run_ours(home: Path, data: Path, questions: list[str]) -> tuple[dict, list[str], list[str]]:
@@ -146,7 +146,7 @@ def main() -> None:
         print(f"corpus: {records:,} records, {repetitions} repetitions", flush=True)
         questions = corpus.questions(args.queries)
         home = args.keep or work / "library"
-        ours, ids, texts = run_ours(home, data, questions)
+        ours, _ids, texts = run_ours(home, data, questions)
         print(f"curbside: {json.dumps(ours)}", flush=True)
         ref = run_reference(texts, questions, work)
         print(f"bm25s: {json.dumps(ref)}", flush=True)

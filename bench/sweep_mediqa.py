@@ -24,12 +24,12 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import NGC, SHARED  # noqa: E402
+from corpus import NGC, SHARED
 
-from curbside.answer.article import Article  # noqa: E402
-from curbside.answer.verify import unsupported_numbers  # noqa: E402
-from curbside.cli import app  # noqa: E402
-from curbside.eval.metrics import percentile  # noqa: E402
+from curbside.answer.article import Article
+from curbside.answer.verify import unsupported_numbers
+from curbside.cli import app
+from curbside.eval.metrics import percentile
 
 RQE = SHARED / "mediqa2019" / "MEDIQA2019-Task2-RQE-TrainingSet-AMIA2016.xml"
 NGC_MAP = "title=title,text=major_recommendations,publisher=developer,year=date_released"
