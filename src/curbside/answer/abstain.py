@@ -12,8 +12,13 @@ import re
 from collections.abc import Callable
 
 from ..search.vocabulary import Vocabulary, surface_tokens
+from .analyse import Analysis
+from .evidence import POPULATION_WORDS, Candidate
 
 MIN_COVERAGE = 0.5
+# Populations for whom an adult's regimen is no answer. Older adults and renal impairment
+# are usually covered by the general recommendation with its own cautions.
+GAP_POPULATIONS = ("pregnancy", "children")
 # Word endings that mark a disease or a drug name.
 _MEDICAL_SUFFIX = re.compile(
     r"(itis|osis|iasis|aemia|emia|oma|pathy|algia|mab|glutide|tide|gliflozin|vir|tril|sartan|"
@@ -51,4 +56,23 @@ def abstain_reason(coverage: float, unknown: list[str]) -> str | None:
         return f"The library does not mention {', '.join(unknown[:3])}."
     if coverage < MIN_COVERAGE:
         return "No document in the library covers enough of this question."
+    return None
+
+
+def population_gap(analysis: Analysis, chosen: list[Candidate]) -> str | None:
+    """A question about a special population needs evidence about that population.
+
+    An adult regimen is not an answer to "and in pregnancy?": if no chosen statement (or its
+    section) speaks of the population asked about, say so instead of answering around it.
+    """
+    for population in analysis.populations:
+        if population not in GAP_POPULATIONS:
+            continue
+        pattern = POPULATION_WORDS.get(population)
+        if (
+            pattern
+            and chosen
+            and not any(pattern.search(f"{c.passage.section_path} {c.text}") for c in chosen)
+        ):
+            return f"The library holds no evidence on this topic for {population}."
     return None

@@ -31,11 +31,28 @@ class Evidence(BaseModel):
     document_id: str = ""
 
 
+class ReviewerAddition(BaseModel):
+    """A reviewer's edit that brought numbers the evidence does not hold, and why."""
+
+    reason: str
+    reviewer: str
+    at: str
+    numbers: list[str] = Field(default_factory=list)
+
+
+class ReviewerNote(BaseModel):
+    text: str
+    reviewer: str
+    at: str
+
+
 class Bullet(BaseModel):
     text: str
     citations: list[int]
     evidence: list[Evidence]
     support: float = 1.0
+    # Set by editorial review; readers are shown it beside the bullet.
+    reviewer_addition: ReviewerAddition | None = None
 
 
 class BottomLine(BaseModel):
@@ -88,6 +105,7 @@ class Article(BaseModel):
     corrections: dict[str, str] = Field(default_factory=dict)
     disclaimer: str = DISCLAIMER
     metadata: dict[str, Any] = Field(default_factory=dict)
+    reviewer_notes: list[ReviewerNote] = Field(default_factory=list)
 
     def contract(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -282,7 +282,7 @@ def candidates(
     return out
 
 
-_POPULATION_WORDS = {
+POPULATION_WORDS = {
     "children": re.compile(
         r"\b(child\w*|infant\w*|paediatric|pediatric|neonat\w*|"
         r"adolescen\w*|bab(y|ies)|months? of age|years? of age)\b",
@@ -298,7 +298,7 @@ def _population_factor(text: str, section: str, analysis: Analysis) -> float:
     """Favour sentences about the population asked about; demote other special populations."""
     factor = 1.0
     both = f"{section} {text}"
-    for name, pattern in _POPULATION_WORDS.items():
+    for name, pattern in POPULATION_WORDS.items():
         mentioned = bool(pattern.search(both))
         if name in analysis.populations:
             factor *= 1.25 if mentioned else 0.9

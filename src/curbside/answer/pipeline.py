@@ -16,7 +16,7 @@ from ..errors import BadRequest
 from ..runtime import Runtime
 from ..search.query import clean_query
 from . import articles
-from .abstain import abstain_reason, unknown_topics
+from .abstain import abstain_reason, population_gap, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
@@ -70,10 +70,11 @@ def answer(
     reason = abstain_reason(strength, unknown) or (None if found else "No usable evidence.")
 
     engine = engine or ExtractiveEngine()
+    chosen = [] if reason else complete_regimen(select(found), found, analysis)
+    reason = reason or population_gap(analysis, chosen)
     if reason:
         article = _abstention(question, hits, reason)
     else:
-        chosen = complete_regimen(select(found), found, analysis)
         draft, dropped = verify_draft(engine.write(analysis, chosen))
         bottom, sections, references = number(draft)
         article = _article(question, bottom, sections, references, engine.name)
