@@ -11,7 +11,7 @@ from curbside.runtime import Runtime
 from .invariants import assert_contract
 
 PARENT = "What hydroxocobalamin regimen should I use for vitamin B12 deficiency?"
-FOLLOW_UPS = ["What about in pregnancy?", "And for children?", "How long for?"]
+FOLLOW_UPS = ["What about in pregnancy?", "How long for?"]
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,17 @@ def test_follow_up_keeps_the_topic_and_the_thread(
     # The topic of the earlier question is carried into this one.
     assert parent.metadata["topic_terms"]
     assert set(parent.metadata["topic_terms"]) <= set(follow.metadata["topic_terms"])
+
+
+def test_a_follow_up_about_a_population_the_topic_lacks_abstains_and_says_so(
+    library: Runtime, parent
+):
+    # The bundled B12 summary gives no children's doses: an adult regimen is no answer.
+    follow = answer("And for children?", library, follow_up_of=parent.id)
+    assert_contract(follow, library.store)
+    assert follow.abstained
+    assert "children" in follow.metadata["abstain_reason"]
+    assert follow.thread_id == parent.thread_id
 
 
 def test_without_the_parent_the_same_words_lose_the_topic(library: Runtime, b12_document_id):
