@@ -16,6 +16,8 @@ from .errors import CurbsideError
 from .library.bundled import bundled_key, bundled_paths
 from .library.ingest import IngestReport, discover, ingest
 from .library.records import FieldMap
+from .review.cli import audit_app, users_app
+from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
 from .settings import Settings
 
@@ -26,6 +28,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure retrieval and answer quality.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
 
@@ -73,6 +77,7 @@ def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = Fal
             key_for=bundled_key,
             on_file=on_file,
             on_document=on_document,
+            on_change=stale_source_hook(rt.store),  # approved answers citing it go to review
         )
         progress.update(task, completed=len(files), description="done")
     return report
@@ -224,6 +229,30 @@ def ask(
         out.print_json(article.model_dump_json())
     else:
         render_article(article, out)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core).", min=1)] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+):
+    """The web app and JSON API (API reference at /docs)."""
+    from .web.serve import run
+
+    rt = _runtime()
+    try:
+        # Load the bundled library here, once, rather than racing for it in every worker.
+        if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+            _print_report(load_bundled(rt, quiet=True))
+    finally:
+        rt.close()
+    console.print(f"Curbside on http://{host}:{port}/ ({workers} worker{'s' * (workers > 1)})")
+    try:
+        run(host, port, workers=workers, access_log=access_log)
+    except CurbsideError as exc:
+        _fail(str(exc))
 
 
 @eval_app.command("retrieval")

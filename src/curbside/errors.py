@@ -6,11 +6,23 @@
     │   └── NotFound         an id that names nothing
     ├── IngestError          one input could not become a document (reported as "path: reason")
     ├── SearchError          the search index is unusable
-    └── BadRequest           user input we refuse with a clear message
+    ├── BadRequest           user input we refuse with a clear message
+    │   └── UnsupportedNumbers   an edit brings a number its evidence does not hold, no reason
+    ├── AuthError            no valid credentials: wrong password, bad or revoked token, expired
+    │   │                    session, inactive account (HTTP 401)
+    │   └── LockedOut        too many failed sign-ins; the account waits out its lockout
+    ├── Forbidden            authenticated, but the role may not do this, or a bad CSRF token (403)
+    └── Conflict             the article changed since the actor saw it (409); carries the
+        │                    rejected action so that nothing the actor wrote is lost
+        └── InvalidTransition    the action does not apply in the article's current status
 
 The web layer maps these to HTTP status codes in one place; domain code never
 raises HTTP errors itself.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class CurbsideError(Exception):
@@ -46,3 +58,46 @@ class SearchError(CurbsideError):
 
 class BadRequest(CurbsideError):
     pass
+
+
+class UnsupportedNumbers(BadRequest):
+    """An edit introduces numbers that no evidence quote of the bullet carries."""
+
+    def __init__(self, message: str, numbers: list[str]):
+        self.numbers = numbers
+        super().__init__(message)
+
+
+class AuthError(CurbsideError):
+    pass
+
+
+class LockedOut(AuthError):
+    def __init__(self, message: str, until: str):
+        self.until = until
+        super().__init__(message)
+
+
+class Forbidden(CurbsideError):
+    pass
+
+
+class Conflict(CurbsideError):
+    """The action lost a race or no longer applies; ``attempted`` holds what was asked."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempted: dict[str, Any] | None = None,
+        current_version: int | None = None,
+        current_status: str | None = None,
+    ):
+        self.attempted = attempted
+        self.current_version = current_version
+        self.current_status = current_status
+        super().__init__(message)
+
+
+class InvalidTransition(Conflict):
+    """The workflow has no such move from the article's status (a state conflict, hence 409)."""

@@ -7,6 +7,23 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+EDITORIAL_POLICY = """\
+Curbside writes every answer from the documents in this library and cites the passage behind
+each statement; it never answers from a model's memory, and every number in an answer must
+stand in its cited source.
+
+Answers start as *submitted* and carry a "pending human review" banner. A member of the
+medical advisory board claims an answer, checks each statement against its evidence, may
+edit, remove or reorder statements and add a note, and then approves it, requests changes or
+rejects it. An approved answer names its reviewer and the date of approval. A reviewer who
+adds a number that the cited source does not hold must give a reason, and the statement is
+shown to readers as a reviewer's addition.
+
+When a document that an approved answer cites is replaced or withdrawn, the answer goes back
+to review, and readers see that its sources have been updated since approval. Every action
+is recorded in an audit trail that cannot be altered through the application.
+"""
+
 
 def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "curbside"
@@ -29,6 +46,10 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     ask_rate_limit: int = Field(default=30, description="Questions per client per minute.")
     anonymous_can_ask: bool = Field(default=True, description="Whether visitors may ask.")
+    editorial_policy: str = Field(
+        default=EDITORIAL_POLICY,
+        description="Text of the editorial-policy page (Markdown); say who reviews and how.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -37,6 +37,36 @@ def _articles(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.articles, schema.article_sources])
 
 
+# The application never alters the audit trail; these make the database refuse it too.
+_SQLITE_AUDIT_GUARDS = [
+    f"""CREATE TRIGGER audit_log_no_{op.lower()} BEFORE {op} ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+    for op in ("UPDATE", "DELETE")
+]
+_POSTGRES_AUDIT_GUARDS = [
+    """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$""",
+    """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+]
+
+
+@migration("0003_review")
+def _review(conn: Connection) -> None:
+    tables = [
+        schema.users,
+        schema.api_tokens,
+        schema.sessions,
+        schema.article_versions,
+        schema.approvals,
+        schema.audit_log,
+    ]
+    schema.metadata.create_all(conn, tables=tables)
+    guards = {"sqlite": _SQLITE_AUDIT_GUARDS, "postgresql": _POSTGRES_AUDIT_GUARDS}
+    for statement in guards.get(conn.dialect.name, []):
+        conn.exec_driver_sql(statement)
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]

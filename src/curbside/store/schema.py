@@ -110,3 +110,87 @@ article_sources = Table(
     Column("document_id", String(40), primary_key=True),
 )
 Index("ix_article_sources_document", article_sources.c.document_id)
+
+# ---- editorial review (migration 0003_review) ----------------------------------------------
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("credentials", Text, nullable=False),  # "MD, haematology", shown to readers
+    Column("role", String(20), nullable=False),  # admin | reviewer | editor | reader
+    Column("password_hash", Text),  # argon2; NULL for token-only accounts
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", String(40)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False),
+    # SHA-256 of the token: tokens are long and random, so a slow hash buys nothing.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_used_at", String(40)),
+    Column("revoked_at", String(40)),
+)
+Index("ix_api_tokens_user", api_tokens.c.user_id)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the cookie value
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("csrf_secret", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+Index("ix_sessions_user", sessions.c.user_id)
+
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("body", JSON, nullable=False),
+    Column("created_by", String(320), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(40), ForeignKey("articles.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("reviewer_id", String(40), ForeignKey("users.id"), nullable=False),
+    # As they stood on the day: "Reviewed by …" must not change when a profile does.
+    Column("reviewer_name", Text, nullable=False),
+    Column("reviewer_credentials", Text, nullable=False),
+    Column("approved_at", String(40), nullable=False),
+)
+Index("ix_approvals_article", approvals.c.article_id, approvals.c.version)
+
+# Append-only: the service only inserts, and a trigger refuses UPDATE and DELETE. No foreign
+# keys, so that the trail outlives whatever it mentions.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(320), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("article_id", String(40)),
+    Column("version_before", Integer),
+    Column("version_after", Integer),
+    Column("detail", JSON, nullable=False),
+    sqlite_autoincrement=True,
+)
+Index("ix_audit_log_article", audit_log.c.article_id, audit_log.c.id)

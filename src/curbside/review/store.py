@@ -1,0 +1,223 @@
+"""Queries of the review domain, as functions on an open connection.
+
+Functions rather than Store methods so that the service can put several of them (the
+optimistic update of the article, its new version, the approval, the audit entry) in one
+transaction of its own. Nothing here updates or deletes an audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from ..store import schema
+
+A, AS, V = schema.articles, schema.article_sources, schema.article_versions
+U, T, S = schema.users, schema.api_tokens, schema.sessions
+AP, LOG = schema.approvals, schema.audit_log
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _row(row: Any) -> dict[str, Any] | None:
+    return dict(row._mapping) if row is not None else None
+
+
+# ---- users, tokens, sessions ---------------------------------------------------------------
+def insert_user(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(U.insert().values(**values))
+
+
+def user_by_id(conn: Connection, user_id: str) -> dict[str, Any] | None:
+    return _row(conn.execute(select(U).where(U.c.id == user_id)).first())
+
+
+def user_by_email(conn: Connection, email: str) -> dict[str, Any] | None:
+    return _row(conn.execute(select(U).where(U.c.email == email)).first())
+
+
+def list_users(conn: Connection, role: str | None = None) -> list[dict[str, Any]]:
+    query = select(U).order_by(U.c.role, U.c.name)
+    if role is not None:
+        query = query.where(U.c.role == role)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def update_user(conn: Connection, user_id: str, **values: Any) -> None:
+    conn.execute(update(U).where(U.c.id == user_id).values(updated_at=now(), **values))
+
+
+def count_failed_login(conn: Connection, user_id: str) -> int:
+    """Add one failure in a single statement, so parallel guesses all count; return the total."""
+    conn.execute(update(U).where(U.c.id == user_id).values(failed_logins=U.c.failed_logins + 1))
+    return conn.execute(select(U.c.failed_logins).where(U.c.id == user_id)).scalar_one()
+
+
+def insert_token(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(T.insert().values(**values))
+
+
+def token_by_hash(conn: Connection, token_hash: str) -> dict[str, Any] | None:
+    return _row(conn.execute(select(T).where(T.c.token_hash == token_hash)).first())
+
+
+def token_by_id(conn: Connection, token_id: str) -> dict[str, Any] | None:
+    return _row(conn.execute(select(T).where(T.c.id == token_id)).first())
+
+
+def update_token(conn: Connection, token_id: str, **values: Any) -> None:
+    conn.execute(update(T).where(T.c.id == token_id).values(**values))
+
+
+def tokens_of(conn: Connection, user_id: str) -> list[dict[str, Any]]:
+    query = select(T).where(T.c.user_id == user_id).order_by(T.c.created_at)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def insert_session(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(S.insert().values(**values))
+
+
+def session_by_hash(conn: Connection, id_hash: str) -> dict[str, Any] | None:
+    return _row(conn.execute(select(S).where(S.c.id_hash == id_hash)).first())
+
+
+def delete_session(conn: Connection, id_hash: str) -> None:
+    conn.execute(S.delete().where(S.c.id_hash == id_hash))
+
+
+def delete_sessions_of(conn: Connection, user_id: str) -> None:
+    conn.execute(S.delete().where(S.c.user_id == user_id))
+
+
+def delete_expired_sessions(conn: Connection, at: str) -> int:
+    return conn.execute(S.delete().where(S.c.expires_at <= at)).rowcount
+
+
+# ---- articles ------------------------------------------------------------------------------
+def article_row(conn: Connection, id_or_slug: str) -> dict[str, Any] | None:
+    query = select(A).where((A.c.id == id_or_slug) | (A.c.slug == id_or_slug))
+    return _row(conn.execute(query).first())
+
+
+def compare_and_set_article(
+    conn: Connection, article_id: str, seen_version: int, seen_status: str, **values: Any
+) -> bool:
+    """The optimistic lock: change the article only if it is still as the actor saw it.
+
+    Status is part of the check because status changes keep the content version: without
+    it, two reviewers approving the same version at once would both succeed.
+    """
+    result = conn.execute(
+        update(A)
+        .where(A.c.id == article_id, A.c.version == seen_version, A.c.status == seen_status)
+        .values(**values)
+    )
+    return result.rowcount == 1
+
+
+def add_article_sources(conn: Connection, article_id: str, document_ids: Sequence[str]) -> None:
+    """Cite more documents; earlier ones stay, so an older approved version is still watched."""
+    have = set(
+        conn.execute(select(AS.c.document_id).where(AS.c.article_id == article_id)).scalars()
+    )
+    new = sorted(set(document_ids) - have)
+    if new:
+        conn.execute(AS.insert(), [{"article_id": article_id, "document_id": d} for d in new])
+
+
+def articles_by_status(
+    conn: Connection, statuses: Sequence[str], topic: str | None, limit: int
+) -> list[dict[str, Any]]:
+    query = select(A).where(A.c.status.in_(list(statuses)))
+    if topic:
+        query = query.where(A.c.question.ilike(f"%{topic.strip()[:200]}%"))
+    query = query.order_by(A.c.updated_at, A.c.id).limit(limit)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+# ---- versions and approvals ----------------------------------------------------------------
+def insert_version(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(V.insert().values(**values))
+
+
+def version_row(conn: Connection, article_id: str, version: int) -> dict[str, Any] | None:
+    query = select(V).where(V.c.article_id == article_id, V.c.version == version)
+    return _row(conn.execute(query).first())
+
+
+def version_rows(conn: Connection, article_id: str) -> list[dict[str, Any]]:
+    query = (
+        select(V.c.article_id, V.c.version, V.c.created_by, V.c.created_at, V.c.note)
+        .where(V.c.article_id == article_id)
+        .order_by(V.c.version)
+    )
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def insert_approval(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(AP.insert().values(**values))
+
+
+def approvals_of(conn: Connection, article_id: str) -> list[dict[str, Any]]:
+    query = select(AP).where(AP.c.article_id == article_id).order_by(AP.c.id)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+# ---- audit ---------------------------------------------------------------------------------
+def append_audit(
+    conn: Connection,
+    actor: str,
+    action: str,
+    article_id: str | None = None,
+    version_before: int | None = None,
+    version_after: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        LOG.insert().values(
+            at=now(),
+            actor=actor[:320],
+            action=action,
+            article_id=article_id,
+            version_before=version_before,
+            version_after=version_after,
+            detail=detail or {},
+        )
+    )
+
+
+def audit_rows(conn: Connection, article_id: str | None = None) -> Iterator[dict[str, Any]]:
+    query = select(LOG).order_by(LOG.c.id)
+    if article_id is not None:
+        query = query.where(LOG.c.article_id == article_id)
+    for row in conn.execute(query):
+        yield dict(row._mapping)
+
+
+def last_audit_ids(conn: Connection, article_id: str, actions: Sequence[str]) -> dict[str, int]:
+    """The id of the latest audit entry of each action for the article."""
+    query = (
+        select(LOG.c.action, func.max(LOG.c.id))
+        .where(LOG.c.article_id == article_id, LOG.c.action.in_(list(actions)))
+        .group_by(LOG.c.action)
+    )
+    return {action: last for action, last in conn.execute(query)}
+
+
+def last_actors(conn: Connection, article_ids: Sequence[str], action: str) -> dict[str, str]:
+    """Who last took ``action`` on each article (e.g. who claimed it), by article id."""
+    if not article_ids:
+        return {}
+    latest = (
+        select(func.max(LOG.c.id))
+        .where(LOG.c.article_id.in_(list(article_ids)), LOG.c.action == action)
+        .group_by(LOG.c.article_id)
+    )
+    query = select(LOG.c.article_id, LOG.c.actor).where(LOG.c.id.in_(latest))
+    return {article_id: actor for article_id, actor in conn.execute(query)}

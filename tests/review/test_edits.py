@@ -1,0 +1,192 @@
+"""Reviewer edits, pure: bullets, order, notes, the number rule, and the diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.answer.article import Article, BottomLine, Bullet, Evidence, Section
+from curbside.errors import BadRequest, UnsupportedNumbers
+from curbside.review.edits import (
+    EDITS,
+    AddNote,
+    EditBullet,
+    RemoveBullet,
+    ReorderBullets,
+    ReorderSections,
+    apply_edits,
+    diff_articles,
+)
+
+AT = "2026-01-02T03:04:05+00:00"
+
+
+def _bullet(text: str) -> Bullet:
+    return Bullet(
+        text=text, citations=[1], evidence=[Evidence(ref=1, passage_id="p-0", quote=text)]
+    )
+
+
+def _article() -> Article:
+    return Article(
+        id="a1",
+        question="Iron dose?",
+        bottom_line=BottomLine(text="Give ferrous sulfate 200 mg once daily."),
+        sections=[
+            Section(
+                title="Initial treatment",
+                bullets=[
+                    _bullet("Give ferrous sulfate 200 mg once daily."),
+                    _bullet("Continue for 3 months after the haemoglobin is normal."),
+                ],
+            ),
+            Section(title="Monitoring", bullets=[_bullet("Check haemoglobin after 4 weeks.")]),
+        ],
+        created_at=AT,
+        updated_at=AT,
+    )
+
+
+def test_editing_a_bullet_keeps_its_evidence_and_leaves_the_original_alone():
+    original = _article()
+    edit = EditBullet(section=0, bullet=0, text="Give  ferrous sulfate 200 mg daily with food.")
+    edited = apply_edits(original, [edit], reviewer="Dr A", at=AT)
+    bullet = edited.sections[0].bullets[0]
+    assert bullet.text == "Give ferrous sulfate 200 mg daily with food."
+    assert bullet.evidence == original.sections[0].bullets[0].evidence
+    assert bullet.reviewer_addition is None
+    assert original.sections[0].bullets[0].text == "Give ferrous sulfate 200 mg once daily."
+
+
+def test_a_new_number_is_refused_without_a_reason():
+    edit = EditBullet(section=0, bullet=0, text="Give ferrous sulfate 400 mg once daily.")
+    with pytest.raises(UnsupportedNumbers, match="400 mg") as info:
+        apply_edits(_article(), [edit], reviewer="Dr A", at=AT)
+    assert info.value.numbers == ["400 mg"]
+    blank = edit.model_copy(update={"reason": "   "})
+    with pytest.raises(UnsupportedNumbers):
+        apply_edits(_article(), [blank], reviewer="Dr A", at=AT)
+
+
+def test_a_new_number_with_a_reason_is_kept_as_a_reviewers_addition():
+    edit = EditBullet(
+        section=0,
+        bullet=0,
+        text="Give ferrous sulfate 400 mg once daily.",
+        reason="Local protocol 12 uses the higher dose.",
+    )
+    bullet = apply_edits(_article(), [edit], reviewer="Dr A", at=AT).sections[0].bullets[0]
+    assert bullet.reviewer_addition is not None
+    addition = bullet.reviewer_addition
+    assert (addition.reason, addition.reviewer, addition.at) == (
+        "Local protocol 12 uses the higher dose.",
+        "Dr A",
+        AT,
+    )
+    assert addition.numbers == ["400 mg"]
+
+
+def test_an_edit_back_to_supported_numbers_clears_the_addition_flag():
+    article = apply_edits(
+        _article(),
+        [EditBullet(section=0, bullet=0, text="Give 400 mg daily.", reason="protocol")],
+        "Dr A",
+        AT,
+    )
+    article = apply_edits(
+        article, [EditBullet(section=0, bullet=0, text="Give 200 mg once daily.")], "Dr B", AT
+    )
+    assert article.sections[0].bullets[0].reviewer_addition is None
+
+
+def test_equivalent_units_are_not_new_numbers():
+    edit = EditBullet(section=0, bullet=0, text="Give ferrous sulfate 0.2 g once daily.")
+    bullet = apply_edits(_article(), [edit], "Dr A", AT).sections[0].bullets[0]
+    assert bullet.reviewer_addition is None
+
+
+def test_removing_the_last_bullet_of_a_section_removes_the_section():
+    article = apply_edits(_article(), [RemoveBullet(section=0, bullet=1)], "Dr A", AT)
+    assert [b.text[:8] for b in article.sections[0].bullets] == ["Give fer"]
+    article = apply_edits(article, [RemoveBullet(section=1, bullet=0)], "Dr A", AT)
+    assert [s.title for s in article.sections] == ["Initial treatment"]
+
+
+def test_reordering_bullets_and_sections():
+    article = apply_edits(
+        _article(),
+        [ReorderBullets(section=0, order=[1, 0]), ReorderSections(order=[1, 0])],
+        "Dr A",
+        AT,
+    )
+    assert [s.title for s in article.sections] == ["Monitoring", "Initial treatment"]
+    assert article.sections[1].bullets[0].text.startswith("Continue")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ReorderSections(order=[0]),
+        ReorderSections(order=[0, 0]),
+        ReorderBullets(section=0, order=[0, 1, 2]),
+        ReorderBullets(section=5, order=[0]),
+        RemoveBullet(section=0, bullet=9),
+        RemoveBullet(section=-1, bullet=0),
+        EditBullet(section=0, bullet=0, text="   "),
+        EditBullet(section=0, bullet=0, text="x" * 2001),
+        AddNote(text=" "),
+    ],
+)
+def test_malformed_edits_are_refused_with_a_clear_message(edit):
+    with pytest.raises(BadRequest):
+        apply_edits(_article(), [edit], "Dr A", AT)
+
+
+def test_notes_are_recorded_with_reviewer_and_time_and_kept_verbatim():
+    hostile = "<script>alert('x')</script> check renal function"
+    article = apply_edits(_article(), [AddNote(text=hostile)], "Dr A", AT)
+    [note] = article.reviewer_notes
+    assert (note.text, note.reviewer, note.at) == (hostile, "Dr A", AT)
+
+
+def test_an_empty_edit_list_is_refused():
+    with pytest.raises(BadRequest):
+        apply_edits(_article(), [], "Dr A", AT)
+
+
+def test_edits_parse_from_json_by_kind():
+    edits = EDITS.validate_python(
+        [
+            {"kind": "edit_bullet", "section": 0, "bullet": 1, "text": "t", "reason": None},
+            {"kind": "remove_bullet", "section": 0, "bullet": 0},
+            {"kind": "add_note", "text": "n"},
+        ]
+    )
+    assert [type(e).__name__ for e in edits] == ["EditBullet", "RemoveBullet", "AddNote"]
+    with pytest.raises(ValueError):
+        EDITS.validate_python([{"kind": "drop_table"}])
+    with pytest.raises(ValueError):
+        EDITS.validate_python([{"kind": "add_note", "text": "n", "extra": 1}])
+
+
+def test_diff_shows_changed_removed_and_added_bullets_per_section():
+    old = _article()
+    new = apply_edits(
+        old,
+        [
+            EditBullet(section=0, bullet=0, text="Give 400 mg.", reason="protocol"),
+            RemoveBullet(section=1, bullet=0),
+            AddNote(text="Checked against BSG 2021."),
+        ],
+        "Dr A",
+        AT,
+    )
+    diff = {d.title: d for d in diff_articles(old, new)}
+    assert not diff["Bottom line"].changed
+    assert diff["Initial treatment"].lines == [
+        ("-", "Give ferrous sulfate 200 mg once daily. [1]"),
+        ("+", "Give 400 mg. [1] (reviewer's addition)"),
+        (" ", "Continue for 3 months after the haemoglobin is normal. [1]"),
+    ]
+    assert diff["Monitoring"].lines == [("-", "Check haemoglobin after 4 weeks. [1]")]
+    assert diff["Reviewer notes"].lines == [("+", "Checked against BSG 2021. (Dr A)")]
+    assert not any(d.changed for d in diff_articles(new, new))
