@@ -194,8 +194,9 @@ def new_questions(count: int, skip: set[str]) -> list[str]:
     return [q for q in questions if q not in skip][:count]
 
 
-def print_table(rows: list[Row], workers: int) -> None:
-    print(f"\ncurbside serve, {workers} worker(s), {os.cpu_count()} cores, bundled library")
+def print_table(rows: list[Row], workers: int, access_log: bool) -> None:
+    log = "access log on" if access_log else "access log off"
+    print(f"\ncurbside serve, {workers} worker(s), {log}, {os.cpu_count()} cores, bundled library")
     header = f"{'scenario':<32} {'tool':<11} {'requests':>8} {'errors':>6} {'req/s':>8} "
     header += f"{'p50 ms':>8} {'p99 ms':>8}  target"
     print(header)
@@ -209,6 +210,11 @@ def print_table(rows: list[Row], workers: int) -> None:
             f"{r.name:<32} {r.tool:<11} {r.requests:>8,} {r.errors:>6} {r.rate:>8,.0f} "
             f"{p50:>8.1f} {p99:>8.1f}  {r.target}"
         )
+    print(
+        "new questions: each is stored, so the answered-question library grows by one per "
+        "request;\nthe engine's related-question lookup reads every stored article, so later "
+        "questions cost more."
+    )
 
 
 def main() -> int:
@@ -221,13 +227,16 @@ def main() -> int:
     parser.add_argument("--ask-threads", type=int, default=2, help="clients per process, ask")
     parser.add_argument("--time-cap", type=float, default=30.0, help="seconds per scenario")
     parser.add_argument("--no-wrk", action="store_true", help="skip wrk even if installed")
+    parser.add_argument("--access-log", action="store_true", help="serve with the access log on")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="curbside-bench-web-") as tmp:
         home = Path(tmp) / "home"
         env = {"CURBSIDE_ASK_RATE_LIMIT": "1000000"}  # one client sends everything here
         print(f"starting curbside serve ({args.workers} workers) …", file=sys.stderr)
-        with ServerProcess(home, workers=args.workers, env=env) as server:
+        with ServerProcess(
+            home, workers=args.workers, env=env, access_log=args.access_log
+        ) as server:
             with httpx.Client(base_url=server.url, timeout=60) as client:
                 slugs = []
                 for q in ARTICLE_QUESTIONS:
@@ -274,7 +283,7 @@ def main() -> int:
                     args.time_cap,
                 )
             )
-    print_table(rows, args.workers)
+    print_table(rows, args.workers, args.access_log)
     return 0 if all(r.errors == 0 for r in rows) else 1
 
 

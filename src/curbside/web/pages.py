@@ -1,0 +1,127 @@
+"""Server-side page rendering: one Jinja2 environment, autoescaping every value.
+
+Library text is untrusted (ingested HTML can carry ``<script>``), so templates never mark
+content safe; links from documents pass through ``safe_url``, which keeps only http(s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+
+from ..answer.article import Article
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+AUDIENCE_COOKIE = "curbside_audience"
+AUDIENCES = {"clinician": "Clinician", "patient": "Patient or caregiver"}
+
+STATUS_LABELS = {
+    "submitted": "Submitted",
+    "under_review": "Under review",
+    "approved": "Approved",
+    "changes_requested": "Changes requested",
+    "rejected": "Rejected",
+    "needs_review": "Needs review (sources updated)",
+}
+KIND_LABELS = {
+    "guideline": "Guideline",
+    "review": "Systematic review",
+    "trial": "Trial",
+    "label": "Drug label",
+    "consumer": "Consumer information",
+    "textbook": "Textbook",
+    "protocol": "Local protocol",
+}
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def safe_url(url: Any) -> str | None:
+    """A link a reader may follow: http(s) only, never ``javascript:`` or ``data:``."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def long_date(stamp: Any) -> str:
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(str(stamp)).strftime("%-d %b %Y")
+    except ValueError:
+        return str(stamp)[:10]
+
+
+def quote_text(text: str) -> str:
+    """Evidence quotes keep their Markdown list marker; readers do not need it."""
+    return _LIST_MARKER.sub("", text or "", count=1)
+
+
+def audience_of(request: Request) -> str:
+    value = request.cookies.get(AUDIENCE_COOKIE, "clinician")
+    return value if value in AUDIENCES else "clinician"
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+class Pages:
+    """Renders templates with the context every page shares."""
+
+    def __init__(self, can_ask: bool):
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self.env.filters.update(
+            safe_url=safe_url,
+            long_date=long_date,
+            quote_text=quote_text,
+            status_label=lambda s: STATUS_LABELS.get(s, s),
+            kind_label=lambda k: KIND_LABELS.get(k, k),
+        )
+        # Hash each static file once, at start-up, so URLs change when the file does.
+        versions = {p.name: _file_hash(p) for p in STATIC.iterdir() if p.is_file()}
+        self.env.globals.update(
+            static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
+            audiences=AUDIENCES,
+            can_ask=can_ask,
+        )
+
+    def render(self, template: str, request: Request | None = None, **context: Any) -> str:
+        if request is not None:
+            context.setdefault("audience", audience_of(request))
+            context.setdefault("path", request.url.path)
+        return self.env.get_template(template).render(**context)
+
+    def render_article(
+        self, article: Article, base_slug: str, parent_question: str | None = None
+    ) -> str:
+        """The answer page. It depends only on the article, so the result can be cached."""
+        return self.render(
+            "article.html",
+            a=article,
+            audience=article.audience,
+            base_slug=base_slug,
+            parent_question=parent_question,
+            path=f"/a/{base_slug}",
+            demonstration=bool(article.metadata.get("demonstration"))
+            or any(r.demonstration for r in article.references),
+        )

@@ -1,0 +1,88 @@
+"""The JSON API. Documented at /docs; the schema is at /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from ...answer import articles
+from ...answer.article import Article
+from ..deps import ClientDep, WebDep
+from ..schemas import AskRequest, DocumentOut, ErrorOut, SearchHitOut, SearchOut
+
+router = APIRouter(prefix="/api", tags=["api"])
+ERRORS = {
+    404: {"model": ErrorOut, "description": "No such article or document."},
+    422: {"model": ErrorOut, "description": "The request cannot be answered as sent."},
+}
+
+
+def _json(model: Article) -> Response:
+    # Serialised by pydantic's core directly: no second validation pass through FastAPI.
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+@router.post(
+    "/ask",
+    response_model=Article,
+    responses={
+        **ERRORS,
+        403: {"model": ErrorOut, "description": "Asking is turned off."},
+        429: {"model": ErrorOut, "description": "Too many questions; see Retry-After."},
+    },
+)
+def ask(body: AskRequest, web: WebDep, client: ClientDep) -> Response:
+    """Answer a question from the library (or return the stored answer to it).
+
+    Every citation number resolves to a reference, every bullet carries evidence quotes,
+    and an abstained answer has no sections.
+    """
+    article = web.asker.ask(body.question, body.audience, client, body.follow_up_of)
+    return _json(article)
+
+
+@router.get("/articles/{article_id}", response_model=Article, responses=ERRORS)
+def get_article(article_id: str, web: WebDep) -> Response:
+    """A stored article, by id or slug."""
+    return _json(articles.load(web.rt.store, article_id))
+
+
+@router.get("/search", response_model=SearchOut, responses=ERRORS)
+def search(
+    web: WebDep,
+    q: Annotated[str, Query(min_length=1, max_length=1000, description="Any text.")],
+    k: Annotated[int, Query(ge=1, le=100, description="How many passages.")] = 10,
+) -> SearchOut:
+    """Passages ranked by BM25 with the medical vocabulary layer."""
+    result = web.rt.retriever.search(q, k=k)
+    return SearchOut(
+        query=q,
+        corrections=result.corrections,
+        took_ms=round(result.took_ms, 2),
+        hits=[
+            SearchHitOut(
+                rank=i,
+                score=round(h.score, 4),
+                passage_id=h.passage.id,
+                document_id=h.document.id,
+                title=h.document.title,
+                publisher=h.document.publisher,
+                year=h.document.year,
+                kind=h.document.kind,
+                section=h.passage.section_path,
+                text=h.passage.text,
+                link=f"/library/{h.document.id}#{h.passage.id}",
+            )
+            for i, h in enumerate(result.hits, start=1)
+        ],
+    )
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)
+def get_document(document_id: str, web: WebDep) -> DocumentOut:
+    """A document with every passage it holds (retired ones too, for old evidence links)."""
+    store = web.rt.store
+    document = store.get_document(document_id)
+    return DocumentOut.build(document, store.document_passages(document.id))

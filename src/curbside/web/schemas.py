@@ -1,0 +1,108 @@
+"""JSON shapes of the API beyond the article contract (which is ``answer.article.Article``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..models import Document, Passage
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(
+        max_length=10_000,
+        description="The clinical question; the engine reads its first 2,000 characters.",
+        examples=["What hydroxocobalamin dose for vitamin B12 deficiency with neurological signs?"],
+    )
+    audience: Literal["clinician", "patient"] = Field(
+        default="clinician", description="Clinician wording, or plain words for patients."
+    )
+    follow_up_of: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Id of the article this question follows up; its topic carries over.",
+    )
+
+
+class ErrorOut(BaseModel):
+    error: str
+    status: int
+
+
+class SearchHitOut(BaseModel):
+    rank: int
+    score: float
+    passage_id: str
+    document_id: str
+    title: str
+    publisher: str | None
+    year: int | None
+    kind: str
+    section: str
+    text: str
+    link: str = Field(description="The passage on its document page.")
+
+
+class SearchOut(BaseModel):
+    query: str
+    corrections: dict[str, str]
+    took_ms: float
+    hits: list[SearchHitOut]
+
+
+class PassageOut(BaseModel):
+    id: str
+    ord: int
+    section_path: str
+    text: str
+    page: int | None
+    retired: bool
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    publisher: str | None
+    year: int | None
+    url: str | None
+    kind: str
+    version: int
+    status: str = Field(description="current, superseded or removed")
+    superseded_by: str | None
+    ingested_at: str
+    demonstration: bool
+    sources: list[dict[str, Any]] = Field(
+        description="For a bundled summary: the published sources it summarises."
+    )
+    passages: list[PassageOut]
+
+    @classmethod
+    def build(cls, doc: Document, passages: list[Passage]) -> DocumentOut:
+        return cls(
+            id=doc.id,
+            title=doc.title,
+            publisher=doc.publisher,
+            year=doc.year,
+            url=doc.url,
+            kind=doc.kind,
+            version=doc.version,
+            status=doc.status,
+            superseded_by=doc.superseded_by,
+            ingested_at=doc.ingested_at,
+            demonstration=doc.demonstration,
+            sources=[s for s in doc.meta.get("sources") or [] if isinstance(s, dict)],
+            passages=[
+                PassageOut(
+                    id=p.id,
+                    ord=p.ord,
+                    section_path=p.section_path,
+                    text=p.text,
+                    page=p.page,
+                    retired=p.retired,
+                )
+                for p in passages
+            ],
+        )

@@ -1,0 +1,49 @@
+"""Running the app under uvicorn, one process or several sharing one listening socket."""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from ..errors import ConfigError
+
+APP = "curbside.web.app:app_from_environment"
+
+
+def tcp_listener(host: str, port: int) -> socket.socket:
+    """A listening socket whose protocol is stated as TCP.
+
+    uvicorn's own socket for ``--workers`` leaves the protocol as 0, and asyncio only sets
+    TCP_NODELAY on connections whose protocol is IPPROTO_TCP; without it every response
+    written in two parts waits ~40 ms for a delayed ACK (measured: 360 instead of 2,000+
+    requests/s on the article page).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(host: str, port: int, workers: int = 1, access_log: bool = True) -> None:
+    """Serve until interrupted. Each worker builds its own app from the environment."""
+    config = uvicorn.Config(
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+    )
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return
+    Multiprocess(config, sockets=[tcp_listener(host, port)]).run()

@@ -1,0 +1,77 @@
+"""Web fixtures: apps over real SQLite libraries in temporary folders.
+
+``bundled_client`` shares one app over the bundled library for the whole session (loading
+it takes about a second); tests that need other settings or a hostile library build their
+own app with ``make_client``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from starlette.exceptions import StarletteDeprecationWarning
+
+from curbside.cli import load_bundled
+from curbside.runtime import open_runtime
+from curbside.settings import Settings
+from curbside.web import create_app
+
+with warnings.catch_warnings():
+    # Starlette prefers httpx2 for its test client; httpx works the same for these tests.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+B12_QUESTION = (
+    "What cyanocobalamin dose and schedule should be used for a patient with severe vitamin "
+    "B12 deficiency when only cyanocobalamin is available?"
+)
+ABSTAIN_QUESTION = "What dose of zorbatinib treats unicorn fever?"
+
+
+def web_settings(home: Path, **overrides) -> Settings:
+    values = {"home": home, "database_url": None, "ask_rate_limit": 10_000, **overrides}
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def bundled_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("web-bundled") / "home"
+    rt = open_runtime(web_settings(home))
+    try:
+        report = load_bundled(rt, quiet=True)
+        assert not report.failed, report.failed
+    finally:
+        rt.close()
+    return home
+
+
+@pytest.fixture(scope="session")
+def bundled_client(bundled_home: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(web_settings(bundled_home))) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def b12_article(bundled_client: TestClient) -> dict:
+    response = bundled_client.post("/api/ask", json={"question": B12_QUESTION})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.fixture
+def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
+    """Build an app over a fresh library in this test's folder: ``make_client(**settings)``."""
+    opened: list[TestClient] = []
+
+    def _make(home: Path | None = None, **overrides) -> TestClient:
+        client = TestClient(create_app(web_settings(home or tmp_path / "home", **overrides)))
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield _make
+    for client in opened:
+        client.__exit__(None, None, None)
