@@ -30,4 +30,5 @@ def open_runtime(settings: Settings | None = None, sync: bool = True) -> Runtime
         # Another process may hold the writer; it brings the index up to date itself.
         with contextlib.suppress(SearchError):
             retriever.sync()
+            retriever.release()  # taken again, lazily, only by whoever writes next
     return Runtime(settings, store, retriever)

@@ -102,12 +102,13 @@ def related_questions(
         return []
     scored = []
     seen = {question_key(question)}
-    for row in store.list_articles(limit=500):
-        if row["id"] == exclude or row["abstained"] or row["question_key"] in seen:
+    # Questions only, never article bodies: this runs on every ask.
+    for article_id, other, key in store.answered_questions():
+        if article_id == exclude or key in seen:
             continue
-        theirs = _words(row["question"])
+        theirs = _words(other)
         overlap = len(mine & theirs) / len(mine | theirs) if theirs else 0.0
         if overlap >= 0.15:
-            seen.add(row["question_key"])
-            scored.append((-overlap, row["question"]))
+            seen.add(key)
+            scored.append((-overlap, other))
     return [q for _, q in sorted(scored)[:limit]]

@@ -228,6 +228,10 @@ class TantivyRetriever:
         self.commit()
         return count
 
+    def release(self) -> None:
+        """Commit and let go of the index writer, so another process (an ingest) can take it."""
+        self.close()
+
     def close(self) -> None:
         if self._writer is not None:
             if self._pending:

@@ -369,6 +369,17 @@ class SQLStore:
             rows = conn.execute(select(A).order_by(A.c.updated_at.desc()).limit(limit))
             return [dict(r._mapping) for r in rows]
 
+    def answered_questions(self, limit: int = 2000) -> list[tuple[str, str, str]]:
+        """(id, question, question_key) of recent answered articles, without their bodies."""
+        query = (
+            select(A.c.id, A.c.question, A.c.question_key)
+            .where(A.c.abstained.is_(False))
+            .order_by(A.c.updated_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(r.id, r.question, r.question_key) for r in conn.execute(query)]
+
     def articles_citing(self, document_ids: Sequence[str]) -> list[str]:
         with self.engine.connect() as conn:
             return list(
