@@ -6,16 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from .answer.article import Article
-
-STATUS_LABEL = {
-    "submitted": "Submitted",
-    "under_review": "Under review",
-    "approved": "Approved",
-    "changes_requested": "Changes requested",
-    "rejected": "Rejected",
-    "needs_review": "Needs review (sources updated)",
-}
+from .answer.article import STATUS_LABELS, Article
 
 
 def _marks(citations: list[int]) -> str:
@@ -28,7 +19,7 @@ def render_article(article: Article, console: Console) -> None:
             Panel(escape(article.emergency_notice), title="Emergency", border_style="red")
         )
     console.print(f"[bold]{escape(article.question)}[/bold]")
-    status = STATUS_LABEL.get(article.status, article.status)
+    status = STATUS_LABELS.get(article.status, article.status)
     line = f"[dim]{status} · updated {article.updated_at[:10]} · {article.audience}"
     if article.status != "approved":
         line += " · pending human review"

@@ -21,6 +21,14 @@ PATIENT_DISCLAIMER = (
     "Talk to your doctor, nurse or pharmacist before you start, stop or change any treatment."
 )
 ABSTAIN_TEXT = "The library holds no guideline evidence for this question."
+STATUS_LABELS = {
+    "submitted": "Submitted",
+    "under_review": "Under review",
+    "approved": "Approved",
+    "changes_requested": "Changes requested",
+    "rejected": "Rejected",
+    "needs_review": "Needs review (sources updated)",
+}
 
 
 class Evidence(BaseModel):
