@@ -53,7 +53,14 @@ def answer_text(article: Article) -> str:
     return " ".join([article.bottom_line.text] + [b.text for b in article.all_bullets()])
 
 
-def score_case(case: dict[str, Any], article: Article, latency_ms: float) -> CaseResult:
+def score_case(
+    case: dict[str, Any],
+    article: Article,
+    latency_ms: float,
+    source_ids: dict[str, str] | None = None,
+) -> CaseResult:
+    """``source_ids`` maps a cited document id to its source identity (the ingest key), so
+    that ``expect_source`` ("ngc-9684") can be matched against what an answer cited."""
     text = answer_text(article).lower()
     facts = case.get("must_include") or []
     missing = [alts for alts in facts if not any(a.lower() in text for a in alts)]
@@ -81,8 +88,18 @@ def score_case(case: dict[str, Any], article: Article, latency_ms: float) -> Cas
         result.numbers_found += n - len(unsupported_numbers(text_, quotes))
     expected = case.get("expect_source")
     if expected and not article.abstained:
+        keys = source_ids or {}
+        # An id (document id, ingest key or its record id) must match exactly; a title may be
+        # given by its beginning.
         result.cited_expected = any(
-            expected in (r.title + " " + r.document_id + " " + str(r.url))
+            expected
+            in {
+                r.document_id,
+                str(r.url),
+                keys.get(r.document_id, ""),
+                keys.get(r.document_id, "").rsplit("#", 1)[-1],
+            }
+            or r.title.startswith(expected)
             for r in article.references
         )
     return result
@@ -138,5 +155,7 @@ def evaluate_answers(rt: Runtime, cases: list[dict[str, Any]]) -> tuple[dict, li
             fresh=True,
             persist=False,
         )
-        results.append(score_case(case, article, (time.perf_counter() - started) * 1000))
+        latency = (time.perf_counter() - started) * 1000
+        keys = {r.document_id: rt.store.get_document(r.document_id).key for r in article.references}
+        results.append(score_case(case, article, latency, keys))
     return summarise(results), results
