@@ -38,6 +38,7 @@ def run_ours(home: Path, data: Path, questions: list[str]) -> tuple[dict, list[s
     fmap = FieldMap.parse("id=id,title=title,text=text,publisher=publisher,year=year", "review")
     report = ingest([data], rt.store, rt.retriever, fmap=fmap)
     ingest_peak = peak_mb()
+    current = rt.store.stats()["passages"]  # a record id repeated in a source makes a version
     size = du_mb(home)
     rt.retriever.search(questions[0], k=10)  # warm the reader
     reset_peak()
@@ -56,7 +57,8 @@ def run_ours(home: Path, data: Path, questions: list[str]) -> tuple[dict, list[s
     rt.close()
     return (
         {
-            "passages": report.passages,
+            "passages": current,
+            "passages_written": report.passages,
             "documents": report.documents,
             "failed": len(report.failed),
             "ingest_s": report.seconds,
@@ -111,7 +113,7 @@ def table(ours: dict, ref: dict, repetitions: int) -> str:
     rows = [
         ("passages", "passages", "{:,.0f}", False),
         ("ingest / index build (s)", "ingest_s", "{:,.1f}", True),
-        ("passages per second", "ingest_per_s", "{:,.0f}", False),
+        ("passages written per second", "ingest_per_s", "{:,.0f}", False),
         ("on disk (MB)", "disk_mb", "{:,.0f}", True),
         ("peak RSS (MB)", "peak_rss_mb", "{:,.0f}", True),
         ("query p50 (ms)", "p50_ms", "{:.2f}", True),
