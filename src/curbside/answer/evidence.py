@@ -34,6 +34,7 @@ W_CONTEXT, W_COVERAGE, W_PRIOR, W_INTENT = 0.30, 0.30, 0.35, 0.20
 DOC_PRIOR = 0.0
 NOVELTY = 0.3
 FOCUS = 1.15
+CHOICE_BONUS = 0.5
 OFF_TOPIC = 0.35
 MAX_PER_PASSAGE = 6
 RELATIVE_FLOOR = 0.45
@@ -110,6 +111,11 @@ _META_LABEL = re.compile(
     re.I,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CHOICE = re.compile(
+    r"\b(prefers?|preferred|preferable|first[- ]choice|in preference|"
+    r"rather than|instead of)\b",
+    re.I,
+)
 _AGE_WORD = re.compile(r"^\d+[- ](year|month|week|day)s?[- ]old$")
 _BOILERPLATE = re.compile(
     r"original guideline|guideline availability|refer to the|see the .* field|"
@@ -207,6 +213,8 @@ def intent_features(text: str, intents: list[str]) -> set[str]:
         found.add("frequency")
     if _DURATION.search(text):
         found.add("duration")
+    if _CHOICE.search(text):
+        found.add("choice")
     for intent in intents:
         pattern = _INTENT_WORDS.get(intent)
         if pattern and pattern.search(text):
@@ -217,7 +225,11 @@ def intent_features(text: str, intents: list[str]) -> set[str]:
 def _intent_score(features: set[str], analysis: Analysis) -> float:
     if analysis.intent == "dose":
         regimen = len(features & {"dose", "route", "frequency", "duration"}) / 4
-        return min(1.0, regimen + (0.25 if "dose" in features else 0.0))
+        # Which drug to prefer is part of any regimen answer, with or without a dose in it.
+        bonus = (0.25 if "dose" in features else 0.0) + (
+            CHOICE_BONUS if "choice" in features else 0.0
+        )
+        return min(1.0, regimen + bonus)
     hits = len(features & set(analysis.intents))
     return min(1.0, hits / max(1, min(2, len(analysis.intents))))
 
