@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     ask_rate_limit: int = Field(default=30, description="Questions per client per minute.")
     anonymous_can_ask: bool = Field(default=True, description="Whether visitors may ask.")
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session cookie Secure even on plain-HTTP requests: for a TLS "
+        "proxy that does not send X-Forwarded-Proto (uvicorn trusts it from 127.0.0.1).",
+    )
     editorial_policy: str = Field(
         default=EDITORIAL_POLICY,
         description="Text of the editorial-policy page (Markdown); say who reviews and how.",

@@ -75,3 +75,25 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     yield _make
     for client in opened:
         client.__exit__(None, None, None)
+
+
+# ---- editorial review ----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def cheap_argon2() -> Iterator[None]:
+    """Real argon2id at its lowest cost: the review tests check behaviour, not work factor."""
+    from argon2 import PasswordHasher
+
+    from curbside.review import accounts
+
+    real = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = real
+
+
+@pytest.fixture
+def site(make_client, tmp_path: Path, cheap_argon2):
+    """A fresh app over one small guideline, one answered article, and a user per role."""
+    from .reviewing import ReviewSite
+
+    return ReviewSite.build(make_client(), tmp_path)

@@ -19,7 +19,19 @@ from .errors import install_error_handlers
 from .fastpath import ArticleFastPath
 from .pages import STATIC, Pages
 from .ratelimit import SlidingWindowLimiter
-from .routes import api, articles, docs, library, pages
+from .routes import (
+    about,
+    account,
+    api,
+    api_review,
+    api_users,
+    articles,
+    docs,
+    library,
+    pages,
+    review,
+    review_actions,
+)
 from .security import SecurityHeaders
 from .service import ArticlePages, Asker, release_index_writer
 from .state import WebState
@@ -28,7 +40,8 @@ DESCRIPTION = (
     "Cited, verified answers to clinical questions from your own guideline library. "
     "`POST /api/ask` returns the article contract: bottom line, sections of cited bullets with "
     "their evidence quotes, and numbered references. Errors are JSON "
-    '`{"error": message, "status": code}`.'
+    '`{"error": message, "status": code}`. Review and account endpoints take an API token as '
+    "`Authorization: Bearer …` (`curbside users token EMAIL`)."
 )
 
 
@@ -65,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ArticleFastPath, article_pages=state.article_pages)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages, articles, library, api, docs):
+    routers = (pages, articles, library, account, about, review, review_actions)
+    for module in (*routers, api, api_review, api_users, docs):
         app.include_router(module.router)
     return app
 

@@ -3,27 +3,48 @@
     CurbsideError (curbside.errors)      status
     ├── NotFound                          404
     ├── BadRequest                        422
+    │   ├── UnsupportedNumbers            422, JSON adds "numbers"
     │   └── (request validation)          422
+    ├── LockedOut                         429, with Retry-After
+    ├── AuthError                         401 (API: WWW-Authenticate: Bearer; a page GET
+    │                                         redirects to /login?next=…)
+    ├── Forbidden                         403 (wrong role, or a missing or bad CSRF token)
     ├── AskingDisabled (here)             403
+    ├── Conflict, InvalidTransition       409, JSON adds current_version, current_status
     ├── RateLimited (here)                429, with Retry-After
     ├── SearchError, StoreError           503
     └── anything else                     500
 
 API paths (``/api/…``) get JSON ``{"error": message, "status": code}``; pages get an HTML
-page with the same message. Domain code never raises HTTP errors itself.
+page with the same message. Domain code never raises HTTP errors itself. Pages that must
+keep what the user typed (the login form, the review form) catch these errors themselves
+and use ``status_for`` for the code.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from datetime import UTC, datetime
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BadRequest, CurbsideError, NotFound, SearchError, StoreError
+from ..errors import (
+    AuthError,
+    BadRequest,
+    Conflict,
+    CurbsideError,
+    Forbidden,
+    LockedOut,
+    NotFound,
+    SearchError,
+    StoreError,
+    UnsupportedNumbers,
+)
 
 log = logging.getLogger("curbside.web")
 
@@ -40,18 +61,25 @@ class RateLimited(CurbsideError):
         )
 
 
+# First match wins: subclasses before their parents.
 STATUS_BY_ERROR: list[tuple[type[CurbsideError], int]] = [
     (NotFound, 404),
     (BadRequest, 422),
+    (LockedOut, 429),
+    (AuthError, 401),
+    (Forbidden, 403),
     (AskingDisabled, 403),
+    (Conflict, 409),
     (RateLimited, 429),
     (SearchError, 503),
     (StoreError, 503),
 ]
 TITLES = {
-    403: "Asking is turned off",
+    401: "Please sign in",
+    403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
+    409: "This changed meanwhile",
     422: "That request cannot be answered",
     429: "Too many questions",
     500: "Something went wrong",
@@ -70,14 +98,53 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def error_response(request: Request, status: int, message: str, headers=None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    headers=None,
+    extra: dict | None = None,
+    title: str | None = None,
+) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": message, "status": status}, status, headers=headers)
+        body = {"error": message, "status": status, **(extra or {})}
+        return JSONResponse(body, status, headers=headers)
     web = request.app.state.web
     html = web.pages.render(
-        "error.html", request, status=status, title=TITLES.get(status, "Error"), message=message
+        "error.html",
+        request,
+        status=status,
+        title=title or TITLES.get(status, "Error"),
+        message=message,
     )
     return HTMLResponse(html, status, headers=headers)
+
+
+def error_details(exc: CurbsideError) -> dict:
+    """What an API client needs beyond the message to act on the error."""
+    if isinstance(exc, UnsupportedNumbers):
+        return {"numbers": exc.numbers}
+    if isinstance(exc, Conflict):
+        return {
+            "current_version": exc.current_version,
+            "current_status": exc.current_status,
+            "attempted": exc.attempted,  # what was not applied, so nothing is lost
+        }
+    return {}
+
+
+def retry_after(exc: LockedOut) -> str:
+    try:
+        wait = (datetime.fromisoformat(exc.until) - datetime.now(UTC)).total_seconds()
+    except ValueError:
+        wait = 60
+    return str(max(1, math.ceil(wait)))
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    """A page that needs a signed-in user sends a visitor to sign in, then back."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -96,8 +163,15 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(math.ceil(exc.retry_after))}
+        elif isinstance(exc, LockedOut):
+            headers = {"Retry-After": retry_after(exc)}
+        elif isinstance(exc, AuthError):
+            if not wants_json(request) and request.method in ("GET", "HEAD"):
+                return login_redirect(request)
+            headers = {"WWW-Authenticate": 'Bearer realm="curbside"'}
         message = str(exc) if status < 500 or status == 503 else "internal error"
-        return error_response(request, status, message, headers)
+        title = "Asking is turned off" if isinstance(exc, AskingDisabled) else None
+        return error_response(request, status, message, headers, error_details(exc), title)
 
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_response(request, 422, _validation_message(exc))

@@ -4,7 +4,8 @@
 current, this middleware sends the bytes straight away: no routing, no parameter parsing,
 no dependency resolution. Anything else (a miss, a query string, an unknown slug, HEAD with
 odd headers) falls through to the ordinary route in routes/articles.py, which gives the
-same answer the slow way.
+same answer the slow way. So does a request carrying a session cookie: the cached page is
+the anonymous one, and a signed-in viewer gets a page with their name and CSRF token.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import CurbsideError
+from .auth import SESSION_COOKIE
 from .service import ArticlePages, Rendered
 
 PREFIX = "/a/"
+_SESSION = SESSION_COOKIE.encode() + b"="
+
+
+def _has_session(scope: Scope) -> bool:
+    return any(name == b"cookie" and _SESSION in value for name, value in scope["headers"])
 
 
 class ArticleFastPath:
@@ -28,6 +35,7 @@ class ArticleFastPath:
             and scope["method"] in ("GET", "HEAD")
             and not scope["query_string"]
             and scope["path"].startswith(PREFIX)
+            and not _has_session(scope)
         ):
             slug = scope["path"][len(PREFIX) :]
             if slug and "/" not in slug:

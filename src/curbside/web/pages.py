@@ -7,6 +7,7 @@ content safe; links from documents pass through ``safe_url``, which keeps only h
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from starlette.requests import Request
 
 from ..answer.article import Article
+from ..review.views import ReaderView
+from .auth import viewer_or_none
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -42,6 +47,13 @@ KIND_LABELS = {
     "protocol": "Local protocol",
 }
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+# Raw HTML off: the policy text comes from settings, but is still never trusted as markup.
+# markdown-it also refuses javascript:, vbscript: and data: links by default.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown(text: str) -> Markup:
+    return Markup(_MARKDOWN.render(text or ""))
 
 
 def safe_url(url: Any) -> str | None:
@@ -95,6 +107,8 @@ class Pages:
             long_date=long_date,
             quote_text=quote_text,
             status_label=lambda s: STATUS_LABELS.get(s, s),
+            markdown=markdown,
+            json_text=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),
             kind_label=lambda k: KIND_LABELS.get(k, k),
         )
         # Hash each static file once, at start-up, so URLs change when the file does.
@@ -109,15 +123,29 @@ class Pages:
         if request is not None:
             context.setdefault("audience", audience_of(request))
             context.setdefault("path", request.url.path)
+            viewer = viewer_or_none(request)
+            if viewer is not None:
+                # The header names them, forms carry their CSRF token, and every role may ask.
+                context.setdefault("viewer", viewer)
+                context.setdefault("csrf_token", viewer.csrf_token)
+                context.setdefault("can_ask", True)
         return self.env.get_template(template).render(**context)
 
     def render_article(
-        self, article: Article, base_slug: str, parent_question: str | None = None
+        self,
+        article: Article,
+        view: ReaderView,
+        base_slug: str,
+        parent_question: str | None = None,
+        request: Request | None = None,
     ) -> str:
-        """The answer page. It depends only on the article, so the result can be cached."""
+        """The answer page. Without a request it depends only on the article and its review
+        state, so the result can be cached; with one it is made for a signed-in viewer."""
         return self.render(
             "article.html",
+            request,
             a=article,
+            view=view,
             audience=article.audience,
             base_slug=base_slug,
             parent_question=parent_question,

@@ -26,6 +26,15 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 # Static files are named with a content hash in their query string (see pages.static_url),
 # so browsers may keep them for a year.
 STATIC_CACHE = (b"cache-control", b"public, max-age=31536000, immutable")
+# Pages made for a signed-in viewer carry their name and CSRF token: no cache may keep them.
+PRIVATE = (b"cache-control", b"private, no-store")
+_SESSION = b"curbside_session="  # web.auth.SESSION_COOKIE, kept import-free here
+
+
+def _personal(scope: Scope) -> bool:
+    if scope["path"] == "/login":
+        return True
+    return any(name == b"cookie" and _SESSION in value for name, value in scope["headers"])
 
 
 class SecurityHeaders:
@@ -37,6 +46,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         is_static = scope["path"].startswith("/static/")
+        personal = not is_static and _personal(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -45,6 +55,8 @@ class SecurityHeaders:
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
                 if is_static and message.get("status") == 200:
                     headers.append(STATIC_CACHE)
+                elif personal and b"cache-control" not in present:
+                    headers.append(PRIVATE)
                 message["headers"] = headers
             await send(message)
 

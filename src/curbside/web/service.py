@@ -3,7 +3,8 @@
 ``Asker`` runs the answer pipeline behind the rate limiter and loads the bundled library
 into an empty install first. ``ArticlePages`` serves answer pages from the store through a
 small cache: a page is re-rendered only when the article's status, version or update time
-changes, so an existing answer never re-runs the engine and rarely re-renders.
+changes, so an existing answer never re-runs the engine and rarely re-renders. Readers see
+the version ``review.views.reader_view`` picks (the latest approved one, by default).
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from starlette.requests import Request
+
 from ..answer import articles
 from ..answer.article import Article
-from ..answer.audience import for_patients
+from ..answer.audience import for_patients, needs_statistics
 from ..answer.pipeline import answer
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
 from ..library.ingest import ingest
 from ..library.records import FieldMap
+from ..review.views import ReaderView, reader_view
+from ..review.workflow import may_ask
 from ..runtime import Runtime
 from .errors import AskingDisabled
 from .pages import Pages
@@ -42,10 +47,16 @@ class Asker:
         audience: str,
         client: str,
         follow_up_of: str | None = None,
+        role: str | None = None,
     ) -> Article:
-        """Answer (or find the stored answer to) a question for one client."""
-        if not self.rt.settings.anonymous_can_ask:
-            raise AskingDisabled("this Curbside does not take questions from visitors")
+        """Answer (or find the stored answer to) a question for one client.
+
+        ``role`` is the signed-in asker's role; None for an anonymous visitor.
+        """
+        if not may_ask(role, self.rt.settings.anonymous_can_ask):
+            raise AskingDisabled(
+                "this Curbside takes questions only from signed-in users; sign in to ask"
+            )
         self.limiter.hit(client)
         self.ensure_library()
         return answer(question, self.rt, audience=audience, follow_up_of=follow_up_of)
@@ -133,12 +144,27 @@ class ArticlePages:
                 return entry[1]
         return None
 
-    def build(self, slug: str, audience: str | None) -> Rendered | Redirect | NeedsAnswer:
-        """Load the article from the store and render it (the cache missed)."""
+    def invalidate(self, article: Article) -> None:
+        """Forget every cached page of an article (by slug or id, in any wording): called
+        after each review action, so this process never serves the old status, even within
+        ``revalidate_after``. Other worker processes notice within ``revalidate_after``."""
+        names = {article.slug, article.id}
+        with self._lock:
+            for key in [k for k in self._cache if k[0] in names]:
+                del self._cache[key]
+
+    def build(
+        self, slug: str, audience: str | None, request: Request | None = None
+    ) -> Rendered | Redirect | NeedsAnswer:
+        """Load the article from the store and render it (the cache missed).
+
+        With a request the page is made for that (signed-in) viewer and not cached.
+        """
         stamp = self.rt.store.article_stamp(slug)
         if stamp is None:
             raise NotFound(f"no article {slug!r}")
-        article = articles.load(self.rt.store, slug)
+        view = reader_view(self.rt.store, slug)
+        article = view.article
         result: Rendered | Redirect
         if audience and audience != article.audience:
             variant = self.rt.store.find_article_variant(
@@ -148,11 +174,13 @@ class ArticlePages:
                 result = Redirect(f"/a/{variant}")
             elif audience == "patient":
                 # Patient wording is a pure function of the clinician article.
-                result = self._render(for_patients(article), slug)
+                result = self._render(patient_wording(article), view, slug, request)
             else:
                 return NeedsAnswer(article)
         else:
-            result = self._render(article, slug)
+            result = self._render(article, view, slug, request)
+        if request is not None:
+            return result
         with self._lock:
             self._cache[(slug, audience or "")] = [stamp, result, time.monotonic()]
             self._cache.move_to_end((slug, audience or ""))
@@ -160,13 +188,30 @@ class ArticlePages:
                 self._cache.popitem(last=False)
         return result
 
-    def _render(self, article: Article, slug: str) -> Rendered:
+    def _render(
+        self, article: Article, view: ReaderView, slug: str, request: Request | None
+    ) -> Rendered:
         parent_question = None
         if article.follow_up_of:
             try:
                 parent_question = self.rt.store.get_article(article.follow_up_of)["question"]
             except NotFound:
                 parent_question = None
-        html = self.pages.render_article(article, slug, parent_question).encode()
+        html = self.pages.render_article(article, view, slug, parent_question, request).encode()
         tag = hashlib.sha1(html).hexdigest()[:20]
         return Rendered(html, gzip.compress(html, 6), f'"{tag}"')
+
+
+def patient_wording(article: Article) -> Article:
+    """``for_patients``, keeping the reviewer's-addition marks it does not carry over.
+
+    for_patients keeps bullets in order and drops those ``needs_statistics`` flags, so the
+    kept originals pair up with its bullets one to one.
+    """
+    patient = for_patients(article)
+    kept = [b for b in article.all_bullets() if not needs_statistics(b.text)]
+    reworded = patient.all_bullets()
+    if len(kept) == len(reworded):
+        for original, bullet in zip(kept, reworded, strict=True):
+            bullet.reviewer_addition = original.reviewer_addition
+    return patient

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from ...answer import articles
 from ...answer.article import Article
+from ...review.views import reader_view
+from ..auth import ApiViewer
 from ..deps import ClientDep, WebDep
 from ..schemas import AskRequest, DocumentOut, ErrorOut, SearchHitOut, SearchOut
 
@@ -29,24 +30,27 @@ def _json(model: Article) -> Response:
     response_model=Article,
     responses={
         **ERRORS,
-        403: {"model": ErrorOut, "description": "Asking is turned off."},
+        403: {"model": ErrorOut, "description": "Asking is only for signed-in users."},
         429: {"model": ErrorOut, "description": "Too many questions; see Retry-After."},
     },
 )
-def ask(body: AskRequest, web: WebDep, client: ClientDep) -> Response:
+def ask(body: AskRequest, web: WebDep, client: ClientDep, viewer: ApiViewer) -> Response:
     """Answer a question from the library (or return the stored answer to it).
 
     Every citation number resolves to a reference, every bullet carries evidence quotes,
-    and an abstained answer has no sections.
+    and an abstained answer has no sections. Anonymous callers may ask only where the
+    server allows it (``anonymous_can_ask``); any API token may ask.
     """
-    article = web.asker.ask(body.question, body.audience, client, body.follow_up_of)
+    role = viewer.role if viewer else None
+    article = web.asker.ask(body.question, body.audience, client, body.follow_up_of, role)
     return _json(article)
 
 
 @router.get("/articles/{article_id}", response_model=Article, responses=ERRORS)
 def get_article(article_id: str, web: WebDep) -> Response:
-    """A stored article, by id or slug."""
-    return _json(articles.load(web.rt.store, article_id))
+    """A stored article, by id or slug, as readers see it: the latest approved version if
+    there is one (reviewers read newer versions at ``/versions/{n}``)."""
+    return _json(reader_view(web.rt.store, article_id).article)
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..auth import current_viewer
 from ..deps import client_address
 from ..pages import AUDIENCE_COOKIE
 from ..service import NeedsAnswer, Redirect, Rendered
@@ -32,12 +33,16 @@ async def article_page(
     """An existing article is only loaded, never answered again.
 
     The cache check is one indexed query, cheap enough to run on the event loop; a miss
-    (load, render, compress) goes to the thread pool.
+    (load, render, compress) goes to the thread pool. A signed-in viewer gets a page of
+    their own (their name in the header, their CSRF token in the form), never cached.
     """
     web: WebState = request.app.state.web
-    page = web.article_pages.cached(slug, audience)
+    viewer = await run_in_threadpool(current_viewer, request)
+    page = None if viewer else web.article_pages.cached(slug, audience)
     if page is None:
-        page = await run_in_threadpool(web.article_pages.build, slug, audience)
+        page = await run_in_threadpool(
+            web.article_pages.build, slug, audience, request if viewer else None
+        )
     if isinstance(page, NeedsAnswer):
         # Clinician wording of an answer first written for patients: only the engine
         # can write it; it is stored, so this happens once per question.
@@ -48,11 +53,14 @@ async def article_page(
             "clinician",
             client_address(request),
             original.follow_up_of,
+            viewer.role if viewer else None,
         )
         page = Redirect(f"/a/{answered.slug}")
     response: Response
     if isinstance(page, Redirect):
         response = RedirectResponse(page.location, status_code=303)
+    elif viewer:
+        response = Response(page.html, media_type="text/html; charset=utf-8")
     else:
         response = _html(page, request)
     if audience:

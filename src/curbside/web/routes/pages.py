@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ...answer.articles import question_key
 from ...answer.pipeline import MAX_QUESTION_CHARS
 from ...errors import BadRequest
+from ..auth import FormViewer
 from ..deps import ClientDep, WebDep
 from ..pages import audience_of
 from .articles import remember_audience
@@ -73,12 +74,14 @@ def ask_form(
     request: Request,
     web: WebDep,
     client: ClientDep,
+    viewer: FormViewer,
     question: Annotated[str, Form(max_length=MAX_FORM_CHARS)] = "",
     audience: Annotated[Audience, Form()] = "clinician",
     follow_up_of: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     try:
-        article = web.asker.ask(question, audience, client, follow_up_of or None)
+        role = viewer.role if viewer else None
+        article = web.asker.ask(question, audience, client, follow_up_of or None, role)
     except BadRequest as exc:
         # Keep what the reader typed, with the reason beside the box.
         return _home(request, web, question, error=str(exc), audience=audience, status=422)

@@ -1,0 +1,122 @@
+"""Browser test of editorial review: Debian's Chromium against a real `curbside serve`.
+
+The reviewer is created with `curbside users add`, as an operator would, in the server's
+own CURBSIDE_HOME; the question is asked over the API; the rest happens in the browser.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from curbside.web.testing import ServerProcess, curbside_command
+
+from .conftest import B12_QUESTION
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, Tab
+
+REVIEWER = "ada.reviewer@example.org"
+PASSWORD = "a long reviewer password"
+NAME = "Dr Ada Lovelace"
+CREDENTIALS = "MD, haematology"
+ADDED = " Confirm the product information before prescribing."
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[ServerProcess]:
+    home = tmp_path_factory.mktemp("review-browser") / "home"
+    with ServerProcess(home, env={"CURBSIDE_ASK_RATE_LIMIT": "1000"}) as running:
+        subprocess.run(
+            [
+                *curbside_command(),
+                "users",
+                "add",
+                REVIEWER,
+                "--role",
+                "reviewer",
+                "--name",
+                NAME,
+                "--credentials",
+                CREDENTIALS,
+                "--password",
+                PASSWORD,
+            ],
+            env=running.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_a_reviewer_claims_edits_and_approves_and_readers_see_it(browser, server):
+    asked = httpx.post(server.url + "/api/ask", json={"question": B12_QUESTION}, timeout=60)
+    assert asked.status_code == 200, asked.text
+    article = asked.json()
+    tab = Tab(browser, server, DESKTOP)
+    page = tab.page
+    try:
+        page.goto("/review")  # not signed in: to the login form, then back
+        page.wait_for_url(re.compile(r"/login\?next="))
+        page.fill("#login-email", REVIEWER)
+        page.fill("#login-password", PASSWORD)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url(re.compile(r"/review$"))
+        assert f"Signed in as {NAME} (reviewer)" in page.locator(".signed-in").inner_text()
+
+        page.get_by_role("link", name=article["question"]).click()
+        page.wait_for_url(re.compile(rf"/review/{article['id']}$"))
+        page.click("button[data-action=claim]")
+        page.wait_for_url(re.compile(r"done=claim"))
+        assert page.locator("#review-status").inner_text() == "Under review"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "review-page.png"))
+
+        first = page.locator("#text-0-0")
+        evidence = page.locator("#bullet-0-0 .review-evidence blockquote").first
+        assert evidence.is_visible()  # side by side with the text, no click needed
+        edited = first.input_value() + ADDED
+        first.fill(edited)
+        page.click("button[data-action=edit]")
+        page.wait_for_url(re.compile(r"done=edit"))
+        assert page.locator("#text-0-0").input_value() == edited
+        page.click("button[data-action=approve]")
+        page.wait_for_url(re.compile(r"done=approve"))
+        assert page.locator("#review-status").inner_text() == "Approved"
+        page.screenshot(path=str(ARTIFACTS / "review-approved.png"))
+
+        page.goto(f"/a/{article['slug']}")
+        banner = page.locator(".banner-approved")
+        assert banner.is_visible()
+        text = banner.inner_text()
+        assert text.startswith(f"Reviewed by {NAME}, {CREDENTIALS}, approved on ")
+        assert page.locator(".banner-review").count() == 0
+        assert edited in page.locator(".bullet").first.inner_text()
+
+        # A visitor (no cookie: the cached page) sees the same.
+        visitor = Tab(browser, server, DESKTOP)
+        visitor.page.goto(f"/a/{article['slug']}")
+        assert visitor.page.locator(".banner-approved").inner_text() == text
+        assert "Sign in" in visitor.page.locator(".account-bar").inner_text()
+        visitor.context.close()
+        assert visitor.errors == []
+    finally:
+        tab.context.close()
+    assert tab.errors == [], tab.errors
