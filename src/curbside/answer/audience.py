@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .article import PATIENT_DISCLAIMER, Article, Bullet, Section
+from .article import PATIENT_DISCLAIMER, Article, Section
 
 # Each substitution must mean exactly the same thing in any sentence it can match.
 GLOSSARY: list[tuple[str, str]] = [
@@ -149,12 +149,8 @@ def for_patients(article: Article) -> Article:
     sections = []
     for section in article.sections:
         bullets = [
-            Bullet(
-                text=plain_words(b.text),
-                citations=b.citations,
-                evidence=b.evidence,
-                support=b.support,
-            )
+            # A copy keeps every mark on the bullet (a reviewer's addition, its support).
+            b.model_copy(update={"text": plain_words(b.text)})
             for b in section.bullets
             if not needs_statistics(b.text)
         ]

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.requests import Request
 
-from ..answer.article import Article
+from ..answer.article import STATUS_LABELS, Article
 from ..review.views import ReaderView
 from .auth import viewer_or_none
 
@@ -29,14 +29,6 @@ STATIC = HERE / "static"
 AUDIENCE_COOKIE = "curbside_audience"
 AUDIENCES = {"clinician": "Clinician", "patient": "Patient or caregiver"}
 
-STATUS_LABELS = {
-    "submitted": "Submitted",
-    "under_review": "Under review",
-    "approved": "Approved",
-    "changes_requested": "Changes requested",
-    "rejected": "Rejected",
-    "needs_review": "Needs review (sources updated)",
-}
 KIND_LABELS = {
     "guideline": "Guideline",
     "review": "Systematic review",

@@ -20,7 +20,7 @@ from starlette.requests import Request
 
 from ..answer import articles
 from ..answer.article import Article
-from ..answer.audience import for_patients, needs_statistics
+from ..answer.audience import for_patients
 from ..answer.pipeline import answer
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
@@ -203,15 +203,5 @@ class ArticlePages:
 
 
 def patient_wording(article: Article) -> Article:
-    """``for_patients``, keeping the reviewer's-addition marks it does not carry over.
-
-    for_patients keeps bullets in order and drops those ``needs_statistics`` flags, so the
-    kept originals pair up with its bullets one to one.
-    """
-    patient = for_patients(article)
-    kept = [b for b in article.all_bullets() if not needs_statistics(b.text)]
-    reworded = patient.all_bullets()
-    if len(kept) == len(reworded):
-        for original, bullet in zip(kept, reworded, strict=True):
-            bullet.reviewer_addition = original.reviewer_addition
-    return patient
+    """The patient version of a stored article (for_patients keeps reviewers' marks)."""
+    return for_patients(article)
