@@ -212,8 +212,8 @@ def print_table(rows: list[Row], workers: int, access_log: bool) -> None:
         )
     print(
         "new questions: each is stored, so the answered-question library grows by one per "
-        "request;\nthe engine's related-question lookup reads every stored article, so later "
-        "questions cost more."
+        "request;\nthe related-question lookup reads the stored questions (not their bodies), "
+        "so later questions cost a little more."
     )
 
 
