@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from curbside.library.ingest import ingest
 from curbside.runtime import Runtime, open_runtime
 from curbside.search.query import MAX_QUERY_CHARS, clean_query
 from curbside.settings import Settings
+
+from ..strategies import user_text
 
 GUIDE = """# Atrial fibrillation
 
@@ -32,60 +33,7 @@ def rt(tmp_path_factory) -> Iterator[Runtime]:
     runtime.close()
 
 
-QUERY_TEXT = st.one_of(
-    st.text(),
-    st.lists(
-        st.sampled_from(
-            [
-                '"',
-                "'",
-                "(",
-                ")",
-                "[",
-                "]",
-                "{",
-                "}",
-                ":",
-                "^",
-                "~",
-                "*",
-                "?",
-                "\\",
-                "/",
-                "+",
-                "-",
-                "!",
-                "&&",
-                "||",
-                "AND",
-                "OR",
-                "NOT",
-                "TO",
-                "title:",
-                "body:apixaban",
-                "💊",
-                "🩸",
-                "\x00",
-                "\x1b[31m",
-                "\u200b",
-                "\ufeff",
-                "\n",
-                "\t",
-                "apixaban",
-                "AF",
-                "B12",
-                "é",
-                "ß",
-                "ǅ",
-                "İ",
-                "\U0010ffff",
-                "\udcff",
-                " ",
-            ]
-        ),
-        max_size=30,
-    ).map("".join),
-)
+QUERY_TEXT = user_text(["apixaban", "AF", "B12"])
 
 
 @settings(max_examples=200, deadline=None, database=None)
