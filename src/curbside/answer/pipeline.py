@@ -128,7 +128,14 @@ def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
     for hit in hits[:10]:
         tokens = per_document.setdefault(hit.document.id, set(tokenize(hit.document.title)))
         tokens.update(tokenize(f"{hit.passage.section_path} {hit.passage.text}"))
-    return max((weights.coverage(frozenset(t)) for t in per_document.values()), default=0.0)
+    # A document that never names the question's drug or condition does not answer it, however
+    # much of the rest of the question it covers ("RSV vaccine" is not "zoster vaccine").
+    usable = [
+        frozenset(t)
+        for t in per_document.values()
+        if not weights.anchors or weights.anchors & weights.covered(frozenset(t)).keys()
+    ]
+    return max((weights.coverage(t) for t in usable), default=0.0)
 
 
 def _now() -> str:

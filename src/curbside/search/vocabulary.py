@@ -49,7 +49,8 @@ class Vocabulary:
         return self.expansions.get(phrase, {})
 
     def type_of(self, phrase: str) -> str | None:
-        return self.types.get(normalise(phrase))
+        key = normalise(phrase)
+        return self.types.get(key) or self.lexicon.get(key)
 
     @property
     def max_phrase(self) -> int:
