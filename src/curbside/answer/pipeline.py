@@ -53,9 +53,9 @@ def answer(
     parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
 
     query = _with_context(question, parent)
-    plan = rt.retriever.plan(query)
+    result = rt.retriever.search(query, k=RETRIEVE_K)  # plans the query once, for both uses
+    hits, plan = result.hits, result.plan
     analysis = _inherit(analyse(question, plan, rt.retriever.vocab), parent)
-    hits = rt.retriever.search(query, k=RETRIEVE_K).hits
     topics = frozenset(e.text for e in analysis.entities if e.type in ("drug", "condition"))
     names = frozenset(
         w.lower() for w in _NAME.findall(question) if not rt.retriever.mentions(w.lower())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..models import Hit
@@ -14,7 +14,6 @@ class SearchResult:
     hits: list[Hit]
     plan: QueryPlan
     took_ms: float = 0.0
-    extra_terms: list[str] = field(default_factory=list)
 
     @property
     def corrections(self) -> dict[str, str]:
@@ -27,8 +26,6 @@ class Retriever(Protocol):
     >>> retriever.search("cyanocobalamin dose pernicious anaemia", k=3)  # doctest: +SKIP
     """
 
-    def search(
-        self, text: str, k: int = 10, boost_terms: list[str] | None = None
-    ) -> SearchResult: ...
+    def search(self, text: str, k: int = 10) -> SearchResult: ...
     def sync(self) -> int: ...
     def close(self) -> None: ...

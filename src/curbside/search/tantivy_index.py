@@ -301,7 +301,7 @@ class TantivyRetriever:
     def plan(self, text: str) -> QueryPlan:
         return plan_query(text, self.vocab, self.spell)
 
-    def build_query(self, plan: QueryPlan, boost_terms: list[str] | None = None):
+    def build_query(self, plan: QueryPlan):
         Occur, Q = tantivy.Occur, tantivy.Query
         groups = []
         for group in plan.groups:
@@ -324,9 +324,6 @@ class TantivyRetriever:
                     if len(alternatives) == 1
                     else Q.disjunction_max_query(alternatives)
                 )
-        for text in boost_terms or []:
-            for tok in dict.fromkeys(self.analyzer.analyze(text)):
-                groups.append(Q.boost_query(self._fields_query(tok), 0.3))
         if not groups:
             return None
         return Q.boolean_query([(Occur.Should, q) for q in groups])
@@ -343,10 +340,8 @@ class TantivyRetriever:
         ]
         return Q.boolean_query(clauses)
 
-    def search_ids(
-        self, plan: QueryPlan, k: int = 10, boost_terms: list[str] | None = None
-    ) -> list[tuple[str, float]]:
-        query = self.build_query(plan, boost_terms)
+    def search_ids(self, plan: QueryPlan, k: int = 10) -> list[tuple[str, float]]:
+        query = self.build_query(plan)
         if query is None:
             return []
         searcher = self._searcher()
@@ -356,10 +351,10 @@ class TantivyRetriever:
             raise SearchError(f"search failed: {exc}") from exc
         return [(searcher.doc(addr)["passage_id"][0], score) for score, addr in result.hits]
 
-    def search(self, text: str, k: int = 10, boost_terms: list[str] | None = None) -> SearchResult:
+    def search(self, text: str, k: int = 10) -> SearchResult:
         started = time.perf_counter()
         plan = self.plan(text)
-        ranked = self.search_ids(plan, k, boost_terms)
+        ranked = self.search_ids(plan, k)
         rows = self.store.get_passages([pid for pid, _ in ranked])
         hits = [Hit(rows[pid][0], rows[pid][1], score) for pid, score in ranked if pid in rows]
         return SearchResult(hits=hits, plan=plan, took_ms=(time.perf_counter() - started) * 1000)
