@@ -11,6 +11,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,7 @@ def _record_document(
     if kind not in KINDS:
         raise IngestError(str(path), f"unknown kind {kind!r}")
     return ParsedDocument(
-        key=f"{path.resolve()}#{rid if rid is not None else number}",
+        key=f"{_resolved(path)}#{rid if rid is not None else number}",
         title=title,
         sections=sections,
         content_hash=sha256(json.dumps([title, parts], sort_keys=True)),
@@ -147,6 +148,12 @@ def _record_document(
         url=_str(_first(record, fmap.sources("url", ("url", "link")))),
         kind=kind,
     )
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: Path) -> str:
+    """The file's absolute path, resolved once per file rather than once per record."""
+    return str(path.resolve())
 
 
 def _str(value: Any) -> str | None:

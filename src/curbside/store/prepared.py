@@ -1,7 +1,8 @@
 """Statements compiled once for the engine's dialect and executed through the driver.
 
 Ingest writes a few rows per document hundreds of thousands of times; SQLAlchemy's per-call
-statement handling cost more than SQLite itself. The SQL still comes from the Core tables, so
+statement handling cost more than SQLite itself, so these run on the driver's own cursor inside
+a transaction SQLAlchemy opened. The SQL still comes from the Core tables, so
 it stays portable: each dialect gets its own compiled text and parameter style.
 """
 
@@ -11,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, String, bindparam, cast, select, update
+from sqlalchemy import Engine, Integer, String, bindparam, cast, select, update
 
 from . import schema
 
@@ -19,7 +20,8 @@ D, P, LOG, STATE = schema.documents, schema.passages, schema.index_log, schema.l
 
 
 class Prepared:
-    """One compiled statement; ``run`` and ``run_many`` take dicts keyed by parameter name."""
+    """One compiled statement; ``run`` and ``run_many`` take dicts keyed by parameter name
+    and execute on a DB-API cursor of the transaction's connection."""
 
     def __init__(self, engine: Engine, statement: Any, json_params: Sequence[str] = ()):
         compiled = statement.compile(dialect=engine.dialect)
@@ -31,17 +33,19 @@ class Prepared:
         self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
 
     def _params(self, values: dict[str, Any]) -> Any:
-        values = {**self.defaults, **values}
+        if self.defaults:
+            values = {**self.defaults, **values}
         if self.json_params:
             values = {k: json.dumps(v) if k in self.json_params else v for k, v in values.items()}
-        return tuple(values[name] for name in self.order) if self.positional else values
+        return tuple([values[name] for name in self.order]) if self.positional else values
 
-    def run(self, conn: Connection, values: dict[str, Any]) -> Any:
-        return conn.exec_driver_sql(self.sql, self._params(values))
+    def run(self, cursor: Any, values: dict[str, Any]) -> Any:
+        cursor.execute(self.sql, self._params(values))
+        return cursor
 
-    def run_many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+    def run_many(self, cursor: Any, rows: list[dict[str, Any]]) -> None:
         if rows:
-            conn.exec_driver_sql(self.sql, [self._params(r) for r in rows])
+            cursor.executemany(self.sql, [self._params(r) for r in rows])
 
 
 class IngestStatements:

@@ -122,11 +122,12 @@ class SQLStore:
         """
         sql = self._ingest
         with self.engine.begin() as conn:
-            latest = sql.latest.run(conn, {"key": parsed.key}).first()
-            old = latest if latest is not None and latest.status == "current" else None
-            if old is not None and old.content_hash == parsed.content_hash:
-                return self.get_document_in(conn, old.id), "unchanged"
-            version = (latest.version if latest is not None else 0) + 1
+            cursor = conn.connection.cursor()
+            latest = sql.latest.run(cursor, {"key": parsed.key}).fetchone()
+            old = latest if latest is not None and latest[2] == "current" else None
+            if old is not None and old[1] == parsed.content_hash:
+                return self.get_document_in(conn, old[0]), "unchanged"
+            version = (latest[3] if latest is not None else 0) + 1
             values = {
                 "id": document_id(parsed.key, version),
                 "key": parsed.key,
@@ -143,9 +144,9 @@ class SQLStore:
                 "ingested_at": now(),
                 "meta": parsed.meta,
             }
-            sql.insert_document.run(conn, values)
+            sql.insert_document.run(cursor, values)
             if old is not None:
-                self._retire(conn, old.id, status="superseded", superseded_by=values["id"])
+                self._retire(conn, old[0], status="superseded", superseded_by=values["id"])
             rows = [
                 {
                     "id": f"{values['id']}-{i}",
@@ -160,9 +161,9 @@ class SQLStore:
                 }
                 for i, c in enumerate(chunks)
             ]
-            sql.insert_passage.run_many(conn, rows)
-            sql.insert_log.run_many(conn, [{"passage_id": r["id"], "op": "add"} for r in rows])
-            if sql.bump_version.run(conn, {}).rowcount == 0:
+            sql.insert_passage.run_many(cursor, rows)
+            sql.insert_log.run_many(cursor, [{"passage_id": r["id"], "op": "add"} for r in rows])
+            if sql.bump_version.run(cursor, {}).rowcount == 0:
                 self._bump_version(conn)
         doc = Document(**values)
         return doc, "updated" if old is not None else "new"
