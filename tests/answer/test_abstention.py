@@ -172,3 +172,28 @@ def test_a_single_topic_regimen_question_cites_only_on_topic_guidelines(library:
     )
     titles = [r.title for r in article.references]
     assert not any(t.startswith(("Vitamin D", "Helicobacter")) for t in titles), titles
+
+
+def test_each_drug_of_a_hyphenated_combination_is_checked():
+    found = unknown_topics(
+        "When should I switch from an ACE inhibitor to sacubitril-valsartan?",
+        VOCAB,
+        _mentions({"valsartan"}),
+    )
+    assert "sacubitril" in found
+
+
+def test_a_dose_question_about_an_absent_treatment_abstains(library: Runtime):
+    # The library speaks of Kawasaki disease (fever in children) and gives many doses, but
+    # never of immunoglobulin: paracetamol doses are no answer to this.
+    question = "What dose of intravenous immunoglobulin is given for Kawasaki disease?"
+    article = answer(question, library, fresh=True, persist=False)
+    assert article.abstained
+    assert "immunoglobulin" in article.metadata["abstain_reason"]
+    assert_contract(article, library.store)
+
+
+def test_counting_doses_given_is_not_asking_for_a_dose_of_something_else(library: Runtime):
+    question = "Anaphylaxis is not improving after 2 doses of IM adrenaline in a child; what next?"
+    article = answer(question, library, fresh=True, persist=False)
+    assert not article.abstained, article.metadata.get("abstain_reason")

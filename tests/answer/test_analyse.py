@@ -115,3 +115,21 @@ def test_a_question_without_known_entities_has_no_topic_terms(library: Runtime):
     assert analysis.entities == []
     assert analysis.topic_terms == []
     assert analysis.intent == "treatment"
+
+
+@pytest.mark.parametrize(
+    ("question", "dosed"),
+    [
+        (
+            "What dose of intravenous immunoglobulin is given for Kawasaki disease?",
+            "intravenous immunoglobulin",
+        ),
+        ("What is the dose of hydroxocobalamin for B12 deficiency?", "hydroxocobalamin"),
+        ("What dose of vitamin K should I give?", "vitamin K"),
+        ("After 2 doses of IM adrenaline, what next?", None),
+        ("What is the usual dose of the drug?", None),
+        ("What cyanocobalamin dose should be used?", None),
+    ],
+)
+def test_what_a_dose_question_asks_the_dose_of(question: str, dosed: str | None):
+    assert _analyse(question).dosed == dosed

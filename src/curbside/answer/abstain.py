@@ -33,6 +33,8 @@ def unknown_topics(
     """Conditions or drugs the question names that the library never mentions."""
     found: list[str] = []
     tokens = surface_tokens(question)
+    # "sacubitril-valsartan": each drug of a combination is a name of its own.
+    tokens += [part for t in tokens if "-" in t for part in t.split("-") if part]
     for size in (3, 2, 1):
         for i in range(len(tokens) - size + 1):
             phrase = " ".join(tokens[i : i + size])
@@ -75,4 +77,22 @@ def population_gap(analysis: Analysis, chosen: list[Candidate]) -> str | None:
             and not any(pattern.search(f"{c.passage.section_path} {c.text}") for c in chosen)
         ):
             return f"The library holds no evidence on this topic for {population}."
+    return None
+
+
+def dose_gap(analysis: Analysis, chosen: list[Candidate], tokenize) -> str | None:
+    """A dose question about one treatment is not answered by another treatment's doses.
+
+    "What dose of intravenous immunoglobulin …" over a library that doses only paracetamol
+    must abstain: every word of what was asked about has to stand in some chosen statement.
+    """
+    if not analysis.dosed or not chosen:
+        return None
+    routes = {t for e in analysis.entities if e.type == "route" for t in tokenize(e.text)}
+    wanted = set(tokenize(analysis.dosed)) - routes
+    said: set[str] = set()
+    for cand in chosen:
+        said.update(cand.tokens)
+    if wanted and not wanted <= said:
+        return f"The library holds no dosing evidence for {analysis.dosed}."
     return None

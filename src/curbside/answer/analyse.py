@@ -143,11 +143,23 @@ class Analysis:
     populations: list[str] = field(default_factory=list)
     age: str | None = None
     weight_kg: float | None = None
+    dosed: str | None = None  # what a dose question asks the dose of: "intravenous immunoglobulin"
 
     @property
     def topic_terms(self) -> list[str]:
         """Entities that carry the topic into a follow-up question."""
         return [e.text for e in self.entities if e.type in ("drug", "condition", "test")]
+
+
+# "What dose of X is given …", "the dosing of X for …": X ends at the next verb or preposition.
+_DOSED = re.compile(
+    # "after 2 doses of IM adrenaline" counts doses given; it does not ask for one.
+    r"(?<!\d )(?<!two )(?<!three )(?<!both )(?<!several )"
+    r"\b(?:dose|doses|dosing|dosage|regimen|schedule) of ((?:[A-Za-z][\w-]*\s?){1,4}?)"
+    r"(?=\s*(?:\b(?:is|are|should|for|in|to|and|or|when|with|after|before|given|used|"
+    r"do|does|would|can|at|by|on|per)\b|[,?.;:]|$))",
+    re.I,
+)
 
 
 def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
@@ -179,4 +191,23 @@ def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
         populations=populations,
         age=age.group(0) if age else None,
         weight_kg=float(weight.group(1)) if weight else None,
+        dosed=_dosed(question),
     )
+
+
+def _dosed(question: str) -> str | None:
+    found = _DOSED.search(question)
+    subject = found.group(1).strip() if found else ""
+    # "the dose of the drug", "dose of medication": no particular treatment named.
+    if not subject or subject.lower().split()[-1] in {
+        "it",
+        "this",
+        "that",
+        "drug",
+        "drugs",
+        "medication",
+        "medicine",
+        "treatment",
+    }:
+        return None
+    return subject

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..library.sentences import sentence_spans
 from ..models import Document, Hit, Passage
-from ..search.query import QueryPlan
+from ..search.query import FUNCTION_WORDS, QueryPlan
 from .analyse import Analysis
 from .rewrite import tidy
 
@@ -151,6 +151,9 @@ class GroupWeights:
 
     groups: list[tuple[float, list[tuple[frozenset[str], float]]]]
     anchors: frozenset[int] = frozenset()
+    # Each anchor's rarest word: "diabetes" for "type 2 diabetes", "eclampsia" for
+    # "pre-eclampsia". A source about the general condition still speaks to the specific one.
+    heads: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -164,10 +167,16 @@ class GroupWeights:
         """``topics``: the drugs and conditions the question names (sources of plan groups);
         ``ignore``: sources that say nothing about the topic (a patient's name)."""
         groups = []
-        anchors = set()
+        anchors: set[int] = set()
+        heads: dict[int, str] = {}
         for group in plan.groups:
             alts = []
-            if group.negated or _AGE_WORD.match(group.source) or group.source in ignore:
+            if (
+                group.negated
+                or _AGE_WORD.match(group.source)
+                or group.source in ignore
+                or group.source in FUNCTION_WORDS
+            ):
                 continue  # what the question rules out, and ages, are not what it asks about
             for term in group.terms:
                 tokens = frozenset(tokenize(term.text))
@@ -179,8 +188,18 @@ class GroupWeights:
                 weight = max(idf(t) for t in alts[0][0])
                 if group.source in topics:
                     anchors.add(len(groups))
+                    heads[len(groups)] = max(alts[0][0], key=lambda t: (idf(t), t))
                 groups.append((weight, alts))
-        return cls(groups, frozenset(anchors))
+        return cls(groups, frozenset(anchors), heads)
+
+    def on_topic(self, tokens: frozenset[str] | set[str], every: bool = False) -> bool:
+        """Whether the tokens name the question's drug or condition (``every``: all of those
+        it names). True when the question names none."""
+        if not self.anchors:
+            return True
+        covered = self.covered(tokens).keys()
+        named = [i in covered or self.heads.get(i) in tokens for i in self.anchors]
+        return all(named) if every else any(named)
 
     @property
     def total(self) -> float:
@@ -273,7 +292,7 @@ def candidates(
                 score *= 0.8
             if _META_LABEL.search(text):
                 score *= 0.4
-            if weights.anchors and not weights.anchors & weights.covered(tokens | context).keys():
+            if not weights.on_topic(tokens | context):
                 score *= OFF_TOPIC  # a regimen for another condition is not evidence here
             out.append(
                 Candidate(

@@ -16,7 +16,7 @@ from ..errors import BadRequest
 from ..runtime import Runtime
 from ..search.query import clean_query
 from . import articles
-from .abstain import abstain_reason, population_gap, unknown_topics
+from .abstain import abstain_reason, dose_gap, population_gap, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
@@ -71,7 +71,11 @@ def answer(
 
     engine = engine or ExtractiveEngine()
     chosen = [] if reason else complete_regimen(select(found), found, analysis)
-    reason = reason or population_gap(analysis, chosen)
+    reason = (
+        reason
+        or population_gap(analysis, chosen)
+        or dose_gap(analysis, chosen, rt.retriever.tokenize)
+    )
     if reason:
         article = _abstention(question, hits, reason)
     else:
@@ -130,11 +134,7 @@ def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
         tokens.update(tokenize(f"{hit.passage.section_path} {hit.passage.text}"))
     # A document that never names the question's drug or condition does not answer it, however
     # much of the rest of the question it covers ("RSV vaccine" is not "zoster vaccine").
-    usable = [
-        frozenset(t)
-        for t in per_document.values()
-        if not weights.anchors or weights.anchors & weights.covered(frozenset(t)).keys()
-    ]
+    usable = [frozenset(t) for t in per_document.values() if weights.on_topic(t)]
     return max((weights.coverage(t) for t in usable), default=0.0)
 
 
