@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..library.sentences import sentence_spans
-from ..models import Document, Hit, Passage
+from ..models import SECTION_SEP, Document, Hit, Passage
 from ..search.query import FUNCTION_WORDS, QueryPlan
 from .analyse import Analysis
 from .rewrite import tidy
@@ -39,6 +39,8 @@ OFF_TOPIC = 0.35
 MAX_PER_PASSAGE = 6
 RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
+LONG_WORDS = 100
+RECOMMENDATION_FACTOR, BACKGROUND_FACTOR = 1.15, 0.9
 
 _DOSE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|micrograms?|g|units?|IU|mL|mmol|"
@@ -125,6 +127,31 @@ _BOILERPLATE = re.compile(
     r"this (guideline|summary|document) (was|is|has)|quality of (the )?evidence \(",
     re.I,
 )
+
+
+# What a guideline's headings say about the sentences under them: the recommendations
+# themselves, or the background, grading keys and housekeeping around them.
+_RECOMMENDATION_HEADING = re.compile(
+    r"recommendations?\b(?! (strength|grading|rating))|statements?\b|conclusions?\b|"
+    r"key (points|messages)|action statement",
+    re.I,
+)
+_BACKGROUND_HEADING = re.compile(
+    r"introduction|background|burden|epidemiolog|current practice|useful resources|"
+    r"discussion|rationale|research (needs|gaps)|abbreviations|definitions|"
+    r"(strength|grading|rating|classification|levels?) of|rating scale|"
+    r"levels? of (evidence|certainty)|footnotes|description",
+    re.I,
+)
+
+
+def _heading_factor(section_path: str) -> float:
+    heading = " ".join(section_path.split(SECTION_SEP)[1:][-2:])
+    if _BACKGROUND_HEADING.search(heading):
+        return BACKGROUND_FACTOR
+    if _RECOMMENDATION_HEADING.search(heading):
+        return RECOMMENDATION_FACTOR
+    return 1.0
 
 
 @dataclass
@@ -288,7 +315,8 @@ def candidates(
                 + W_INTENT * _intent_score(features, analysis)
             )
             score *= _population_factor(text, passage.section_path, analysis)
-            if words > 70:
+            score *= _heading_factor(passage.section_path)
+            if words > LONG_WORDS:
                 score *= 0.8
             if _META_LABEL.search(text):
                 score *= 0.4
