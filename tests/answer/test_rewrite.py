@@ -85,3 +85,14 @@ def test_tidy_never_changes_a_number(prefix: str, body: list[str], suffix: str):
         map(str, quantities(core + "."))
     )
     assert core[1:] in tidy(sentence)
+
+
+def test_a_lead_in_and_its_list_items_read_as_one_line():
+    statement = (
+        "Offer topiramate to patients who\n- have a goal of abstinence;\n- prefer it; and\n"
+        "- have not responded to naltrexone."
+    )
+    assert tidy(statement) == (
+        "Offer topiramate to patients who: have a goal of abstinence; prefer it; and have not "
+        "responded to naltrexone."
+    )

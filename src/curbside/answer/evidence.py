@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..library.sentences import sentence_spans
+from ..library.sentences import statement_spans
 from ..models import SECTION_SEP, Document, Hit, Passage
 from ..search.query import FUNCTION_WORDS, QueryPlan
 from .analyse import Analysis
@@ -298,7 +298,7 @@ def candidates(
         context = set(tokenize(f"{document.title} {passage.section_path}"))
         prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
-        for start, end in sentence_spans(passage.text):
+        for start, end in statement_spans(passage.text):
             quote = passage.text[start:end]
             text = tidy(quote)
             words = len(text.split())

@@ -142,5 +142,54 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_LIST_ITEM = re.compile(r"(?:[-*•▪◦]|\d{1,2}[.)]|[a-z][.)])\s")
+_OPEN_END = re.compile(r"[\w,:;–-]$")
+_LEADS_IN = re.compile(
+    r"(:|\b(who|whom|which|that|with|without|if|when|where|for|of|to|by|from|include|"
+    r"includes|including|following|are|is|be|should|than|and|or))$",
+    re.I,
+)
+
+
+def _column(text: str, offset: int) -> int:
+    return offset - text.rfind("\n", 0, offset) - 1
+
+
+def statement_spans(text: str, max_words: int = 90) -> list[tuple[int, int]]:
+    """Sentences, with a list's lead-in kept together with its items.
+
+    "Offer X to patients who" followed by "- have a goal of …" and "- prefer X …" is one
+    statement: its lead-in alone says nothing and its items alone lose their subject.
+    Lists longer than ``max_words`` stay split.
+    """
+    spans = sentence_spans(text)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        j = i + 1
+        item = bool(_LIST_ITEM.match(text, start))
+        if len(text[start:end].split()) >= 4 and _OPEN_END.search(text[start:end]):
+            # An item leads in only to items nested under it, or to the items after it when it
+            # stops mid-clause ("- adults who", "- include:"), as flattened nested lists do.
+            while (
+                j < len(spans)
+                and _LIST_ITEM.match(text, spans[j][0])
+                and (
+                    not item
+                    or _LEADS_IN.search(text[start:end])
+                    or _column(text, spans[j][0]) > _column(text, start)
+                )
+            ):
+                j += 1
+            if j > i + 1 and len(text[start : spans[j - 1][1]].split()) <= max_words:
+                out.append((start, spans[j - 1][1]))
+                i = j
+                continue
+        out.append((start, end))
+        i += 1
+    return out
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
