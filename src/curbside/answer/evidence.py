@@ -39,6 +39,7 @@ OFF_TOPIC = 0.35
 MAX_PER_PASSAGE = 6
 RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
+RARE_IDF = 6.0
 LONG_WORDS = 100
 RECOMMENDATION_FACTOR, BACKGROUND_FACTOR = 1.15, 0.9
 
@@ -169,6 +170,7 @@ class Candidate:
     features: set[str] = field(default_factory=set)
     tokens: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    rare: frozenset[str] = frozenset()
     groups: dict[int, float] = field(default_factory=dict)
 
 
@@ -181,6 +183,12 @@ class GroupWeights:
     # Each anchor's rarest word: "diabetes" for "type 2 diabetes", "eclampsia" for
     # "pre-eclampsia". A source about the general condition still speaks to the specific one.
     heads: dict[int, str] = field(default_factory=dict)
+    idf: Callable[[str], float] | None = None
+
+    def rare(self, tokens: frozenset[str]) -> frozenset[str]:
+        """The words that carry a statement's content: drug names, findings, not grammar."""
+        idf = self.idf
+        return frozenset(t for t in tokens if idf(t) >= RARE_IDF) if idf else frozenset()
 
     @classmethod
     def build(
@@ -217,7 +225,7 @@ class GroupWeights:
                     anchors.add(len(groups))
                     heads[len(groups)] = max(alts[0][0], key=lambda t: (idf(t), t))
                 groups.append((weight, alts))
-        return cls(groups, frozenset(anchors), heads)
+        return cls(groups, frozenset(anchors), heads, idf)
 
     def on_topic(self, tokens: frozenset[str] | set[str], every: bool = False) -> bool:
         """Whether the tokens name the question's drug or condition (``every``: all of those
@@ -335,6 +343,7 @@ def candidates(
                     features=features,
                     tokens=tokens,
                     numbers=frozenset(_NUMBER.findall(text)),
+                    rare=weights.rare(tokens),
                     groups=weights.covered(tokens),
                 )
             )
@@ -417,8 +426,13 @@ def _focus(ranked: list[Candidate]) -> list[Candidate]:
 
 
 def _duplicate(a: Candidate, b: Candidate) -> bool:
-    """Near-copies say the same thing; sentences that differ in a number do not."""
-    return a.numbers == b.numbers and _jaccard(a.tokens, b.tokens) >= DUPLICATE_JACCARD
+    """Near-copies say the same thing; statements that differ in a number or in a rare word
+    (the same template for disulfiram and for topiramate) do not."""
+    return (
+        a.numbers == b.numbers
+        and a.rare == b.rare
+        and _jaccard(a.tokens, b.tokens) >= DUPLICATE_JACCARD
+    )
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -155,6 +155,17 @@ def _column(text: str, offset: int) -> int:
     return offset - text.rfind("\n", 0, offset) - 1
 
 
+def _continues(text: str, previous: tuple[int, int], next_start: int, first: bool) -> bool:
+    """Whether the list goes on after ``previous``: not after a full stop, and across a blank
+    line only from the lead-in or after an item that says more is coming ("…;", "… and")."""
+    before = text[previous[0] : previous[1]].rstrip()
+    if before.endswith((".", "!", "?")):
+        return False
+    if "\n\n" not in text[previous[1] : next_start].replace(" ", ""):
+        return True
+    return first or before.endswith((";", ",", ":")) or before.endswith((" and", " or"))
+
+
 def statement_spans(text: str, max_words: int = 90) -> list[tuple[int, int]]:
     """Sentences, with a list's lead-in kept together with its items.
 
@@ -175,6 +186,7 @@ def statement_spans(text: str, max_words: int = 90) -> list[tuple[int, int]]:
             while (
                 j < len(spans)
                 and _LIST_ITEM.match(text, spans[j][0])
+                and _continues(text, spans[j - 1], spans[j][0], first=j == i + 1)
                 and (
                     not item
                     or _LEADS_IN.search(text[start:end])
