@@ -74,3 +74,26 @@ def test_a_database_url_setting_overrides_the_home_folder(tmp_path: Path):
         assert db.exists()
     finally:
         store.engine.dispose()
+
+
+def test_a_library_made_before_0004_loses_its_redundant_key_index(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'curbside.db'}")
+    try:
+        migrate(engine)
+        with engine.begin() as conn:  # as a database created by 0001 used to be
+            conn.exec_driver_sql("CREATE INDEX ix_documents_key_status ON documents (key, status)")
+            conn.execute(
+                schema.migrations.delete().where(
+                    schema.migrations.c.name == "0004_drop_redundant_key_index"
+                )
+            )
+        assert migrate(engine) == ["0004_drop_redundant_key_index"]
+        names = {ix["name"] for ix in inspect(engine).get_indexes("documents")}
+        assert "ix_documents_key_status" not in names
+        with engine.connect() as conn:
+            plan = conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE key = 'k' AND status = 'current'"
+            ).all()
+        assert "USING INDEX" in " ".join(str(row) for row in plan)  # still no table scan
+    finally:
+        engine.dispose()

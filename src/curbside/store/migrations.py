@@ -67,6 +67,12 @@ def _review(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+@migration("0004_drop_redundant_key_index")
+def _drop_key_status_index(conn: Connection) -> None:
+    # (key, status) duplicated the prefix of the unique (key, version) index.
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_documents_key_status")
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]
