@@ -47,6 +47,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    # Each checkpoint syncs the WAL and the database to disk; at the default (every 1,000
+    # pages, about every 100 ingested documents) those syncs were a tenth of ingest time.
+    # Every commit stays as durable as before.
+    cur.execute("PRAGMA wal_autocheckpoint=16000")
     cur.close()
 
 
