@@ -21,6 +21,8 @@ def _analyse(question: str) -> Analysis:
     [
         ("What dose of hydroxocobalamin for pernicious anaemia?", "dose"),
         ("What amoxicillin regimen for otitis media?", "dose"),
+        ("What treatment regimens are recommended for latent TB infection?", "dose"),
+        ("Which dosing schedules are used for hepatitis B vaccine?", "dose"),
         ("How often should the injections be given?", "dose"),
         ("What is the target blood pressure in diabetes?", "threshold"),
         ("At what level should treatment start?", "threshold"),
@@ -59,6 +61,8 @@ def test_all_matching_intents_are_kept_in_order():
         ("Is ramipril safe in pregnancy?", ["pregnancy"]),
         ("Metformin when eGFR is 25", ["renal impairment"]),
         ("Gentamicin dose on dialysis", ["renal impairment"]),
+        ("Metformin in chronic kidney disease", ["renal impairment"]),
+        ("How can I prevent recurrent kidney stones?", []),
         ("Statins in frail elderly patients", ["older adults"]),
         ("Anticoagulation for people aged over 80", ["older adults"]),
         ("Statins for adults with raised cholesterol", []),

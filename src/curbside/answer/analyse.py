@@ -30,7 +30,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "dose",
         re.compile(
             # "how long before starting" asks about timing, not a regimen's duration.
-            r"\b(dos(e|es|ing|age)|regimen|schedule|how (much|often)|course length|"
+            r"\b(dos(e|es|ing|ages?)|regimens?|schedules?|how (much|often)|course length|"
             r"how long (should|must|do|does) \w+ (\w+ )?(treat|continue|take|give|last)\w*|"
             r"mg|micrograms?|mcg|units?/kg|titrat\w*|frequency|duration|loading)\b",
             re.I,
@@ -80,12 +80,15 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "prevention",
         re.compile(r"\b(prevent\w*|prophyla\w*|vaccin\w*|immunis\w*|immuniz\w*)\b", re.I),
     ),
-    ("prognosis", re.compile(r"\b(prognos\w*|outcome|survival|mortality|life expectancy)\b", re.I)),
+    (
+        "prognosis",
+        re.compile(r"\b(prognos\w*|outcomes?|survival|mortality|life expectancy)\b", re.I),
+    ),
     ("definition", re.compile(r"^\s*(what (is|are)|define|definition of)\b", re.I)),
     (
         "treatment",
         re.compile(
-            r"\b(treat\w*|manag\w*|therap\w*|first[- ]line|drug|medication|"
+            r"\b(treat\w*|manag\w*|therap\w*|first[- ]line|drugs?|medications?|"
             r"antibiotics?|start\w*|initiat\w*|choice|prescrib\w*|give|use)\b",
             re.I,
         ),
@@ -111,7 +114,12 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "renal impairment",
-        re.compile(r"\b(renal|kidney|egfr|creatinine clearance|dialysis|ckd)\b", re.I),
+        re.compile(
+            # "kidney stones" or "renal colic" are conditions, not impaired kidney function.
+            r"\b((renal|kidney) (impairment|failure|insufficiency|disease|function|dysfunction)"
+            r"|egfr|creatinine clearance|dialysis|ckd)\b",
+            re.I,
+        ),
     ),
     (
         "older adults",
