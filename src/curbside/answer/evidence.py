@@ -45,7 +45,7 @@ RECOMMENDATION_FACTOR, BACKGROUND_FACTOR = 1.15, 0.9
 
 _DOSE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|micrograms?|g|units?|IU|mL|mmol|"
-    r"mg/kg|ml/kg)\b",
+    r"mg/kg|ml/kg|MME|MED|morphine milligram equivalents?)\b",
     re.I,
 )
 _ROUTE = re.compile(

@@ -1,0 +1,42 @@
+"""Evidence scoring pieces: pure functions over text, no library."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.answer.evidence import GroupWeights, intent_features
+from curbside.search.query import Group, QueryPlan, Term
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Give hydroxocobalamin 1000 micrograms intramuscularly.",
+        "Reassess before increasing dosage to 50 MME/day or more.",
+        "Avoid doses over 90 mg morphine equivalent daily dose.",
+        "Keep the total under 100 morphine milligram equivalents.",
+    ],
+)
+def test_doses_in_any_unit_are_seen_as_doses(text: str):
+    assert "dose" in intent_features(text, ["dose"])
+
+
+def test_a_sentence_without_an_amount_is_not_a_dose():
+    assert "dose" not in intent_features("Review the dose at each visit.", ["dose"])
+
+
+def _weights(*sources: str, topics: frozenset[str] = frozenset()) -> GroupWeights:
+    plan = QueryPlan(text=" ".join(sources), groups=[Group(s, (Term(s, 1.0),)) for s in sources])
+    rarity = {"type": 1.0, "2": 1.0, "diabetes": 5.0, "eye": 4.0, "from": 0.5, "way": 1.0}
+    return GroupWeights.build(plan, str.split, lambda t: rarity.get(t, 3.0), topics)
+
+
+def test_function_words_do_not_count_towards_coverage():
+    weights = _weights("from", "way", "eye")
+    assert weights.coverage(frozenset({"eye"})) == 1.0
+
+
+def test_a_source_on_the_general_condition_is_on_topic_for_the_specific_one():
+    weights = _weights("type 2 diabetes", "eye", topics=frozenset({"type 2 diabetes"}))
+    assert weights.on_topic({"people", "with", "diabetes"})
+    assert not weights.on_topic({"eye", "examination"})
