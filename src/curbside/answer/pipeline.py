@@ -26,6 +26,7 @@ from .evidence import GroupWeights, candidates, select
 from .verify_draft import verify_draft
 
 RETRIEVE_K = 30
+STRENGTH_HITS = 10
 # A capitalised word inside a sentence that the library never uses: most likely a name.
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 MAX_QUESTION_CHARS = 2000
@@ -66,7 +67,12 @@ def answer(
     strength = _best_coverage(hits, weights, rt.retriever.tokenize)
     found = candidates(hits, analysis, weights, rt.retriever.tokenize)
 
-    unknown = unknown_topics(question, rt.retriever.vocab, rt.retriever.mentions)
+    # A word the search corrected to the library's own spelling ("phaeochromocytoma") is known.
+    unknown = [
+        u
+        for u in unknown_topics(question, rt.retriever.vocab, rt.retriever.mentions)
+        if u not in plan.corrections
+    ]
     reason = abstain_reason(strength, unknown) or (None if found else "No usable evidence.")
 
     engine = engine or ExtractiveEngine()
@@ -129,7 +135,7 @@ def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:
 def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
     """How much of the question the best-matching document's retrieved passages cover."""
     per_document: dict[str, set[str]] = {}
-    for hit in hits[:10]:
+    for hit in hits[:STRENGTH_HITS]:
         tokens = per_document.setdefault(hit.document.id, set(tokenize(hit.document.title)))
         tokens.update(tokenize(f"{hit.passage.section_path} {hit.passage.text}"))
     # A document that never names the question's drug or condition does not answer it, however
