@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from curbside.eval.answers import load_cases
-
 from tests.conftest import shared_path
 
 CASES = Path(__file__).resolve().parents[2] / "eval" / "cases"
