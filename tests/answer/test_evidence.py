@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.answer.evidence import GroupWeights, intent_features
+from curbside.answer.evidence import GroupWeights
+from curbside.answer.signals import intent_features
 from curbside.search.query import Group, QueryPlan, Term
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from ..search.vocabulary import Vocabulary, surface_tokens
 from .analyse import Analysis
-from .evidence import POPULATION_WORDS, Candidate
+from .evidence import Candidate
+from .signals import POPULATION_WORDS
 
 MIN_COVERAGE = 0.5
 # Populations for whom an adult's regimen is no answer. Older adults and renal impairment

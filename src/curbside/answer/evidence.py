@@ -1,9 +1,10 @@
-"""Evidence selection: from retrieved passages to the sentences worth showing.
+"""Evidence selection: from retrieved passages to the statements worth showing.
 
-Sentences are scored for how much of the question they cover (weighted by how rare each
-asked-for term is), for the context their section gives them, for what the question's intent
-wants (a dose question wants doses, routes, frequencies, durations), and for the kind of
-source. Near-duplicates across sources are dropped. Pure, given a tokenizer and an IDF table.
+Statements (sentences, a list's lead-in kept with its items) are scored for how much of the
+question they cover (weighted by how rare each asked-for term is), for the context their
+section gives them, for what the question's intent wants (signals.py: a dose question wants
+doses, routes, frequencies, durations), and for the kind of source. Near-duplicates across
+sources are dropped. Pure, given a tokenizer and an IDF table.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..library.sentences import statement_spans
-from ..models import SECTION_SEP, Document, Hit, Passage
+from ..models import Document, Hit, Passage
 from ..search.query import FUNCTION_WORDS, QueryPlan
 from .analyse import Analysis
 from .rewrite import tidy
+from .signals import BOILERPLATE, META_LABEL, heading_factor, intent_features, population_factor
 
 Tokenize = Callable[[str], list[str]]
 
@@ -41,118 +43,9 @@ RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
 LONG_WORDS = 100
-RECOMMENDATION_FACTOR, BACKGROUND_FACTOR = 1.15, 0.9
 
-_DOSE = re.compile(
-    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|micrograms?|g|units?|IU|mL|mmol|"
-    r"mg/kg|ml/kg|MME|MED|morphine milligram equivalents?)\b",
-    re.I,
-)
-_ROUTE = re.compile(
-    r"\b(intramuscular\w*|intravenous\w*|subcutaneous\w*|oral(ly)?|by mouth|"
-    r"IM|IV|SC|PO|inhaled|topical\w*|intranasal\w*|rectal\w*)\b"
-)
-_FREQUENCY = re.compile(
-    r"\b(daily|once|twice|times (a|per) (day|week)|every \w+|weekly|"
-    r"monthly|hourly|alternate days|at night|each|per day|a day|"
-    r"three times|four times)\b",
-    re.I,
-)
-_DURATION = re.compile(
-    r"\b(for (\w+ )?\d+|for (one|two|three|four|five|six|seven|ten|twelve) "
-    r"|\d+ (days?|weeks?|months?|years?)|lifelong|until|long-term)\b",
-    re.I,
-)
-_INTENT_WORDS = {
-    "threshold": re.compile(
-        r"(\b(targets?|goals?|aim|thresholds?|above|below|less than|greater than|more than|"
-        r"at least|or (more|higher|lower|greater|less)|under|over)\b|[<>≥≤]).{0,40}\d"
-        r"|\d.{0,25}\b(or (more|higher|lower|greater|less|above|below))\b",
-        re.I,
-    ),
-    "monitoring": re.compile(
-        r"\b(monitor\w*|check\w*|measur\w*|repeat\w*|review\w*|"
-        r"follow-up|levels?|recheck\w*|every \d+)\b",
-        re.I,
-    ),
-    "diagnosis": re.compile(
-        r"\b(diagnos\w*|test\w*|measur\w*|serum|confirm\w*|screen\w*|"
-        r"assess\w*|imaging|biopsy|criteria|threshold|investigat\w*)\b",
-        re.I,
-    ),
-    "adverse": re.compile(
-        r"\b(adverse|side effects?|harms?|risks?|toxicity|bleeding|"
-        r"complications?)\b",
-        re.I,
-    ),
-    "contraindication": re.compile(
-        r"\b(contraindicat\w*|avoid\w*|do not|should not|caution\w*|"
-        r"interact\w*|not recommended|must not)\b",
-        re.I,
-    ),
-    "prevention": re.compile(
-        r"\b(prevent\w*|prophyla\w*|vaccin\w*|screen\w*|immunis\w*|"
-        r"immuniz\w*|reduce the risk)\b",
-        re.I,
-    ),
-    "prognosis": re.compile(r"\b(prognos\w*|mortality|survival|outcomes?|risk of)\b", re.I),
-    "definition": re.compile(r"\b(is an?|are|defined|refers to|characteri[sz]ed)\b", re.I),
-    "treatment": re.compile(
-        r"\b(recommend\w*|first-line|prefer\w*|treat\w*|offer\w*|"
-        r"should (be )?(given|used|started|considered)|start\w*|"
-        r"initiat\w*|therapy)\b",
-        re.I,
-    ),
-}
-# Field labels of guideline "action statement profiles": commentary about a recommendation,
-# not the recommendation itself.
-_META_LABEL = re.compile(
-    r"^(value judgments?|benefits?|harms?|costs?|benefits?-harms? assessment|intentional "
-    r"vagueness|role of patient preferences?|exclusions|policy level|aggregate evidence quality|"
-    r"differences of opinion|note|key references|evidence quality|rec(ommendation)? strength|"
-    r"quality of evidence|strength of recommendation|level of evidence)\b[^:]{0,40}:",
-    re.I,
-)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_CHOICE = re.compile(
-    r"\b(prefers?|preferred|preferable|first[- ]choice|in preference|"
-    r"rather than|instead of)\b",
-    re.I,
-)
 _AGE_WORD = re.compile(r"^\d+[- ](year|month|week|day)s?[- ]old$")
-_BOILERPLATE = re.compile(
-    r"original guideline|guideline availability|refer to the|see the .* field|"
-    r"^definitions?:?$|^level [a-d]\b|^class [iv]+\b|^grade [a-d]\b|rating scheme|"
-    r"strength of (the )?(evidence|recommendation)s? (is|are) (defined|presented)|"
-    r"^(the )?following (recommendations|are)|at the end of the|"
-    r"this (guideline|summary|document) (was|is|has)|quality of (the )?evidence \(",
-    re.I,
-)
-
-
-# What a guideline's headings say about the sentences under them: the recommendations
-# themselves, or the background, grading keys and housekeeping around them.
-_RECOMMENDATION_HEADING = re.compile(
-    r"recommendations?\b(?! (strength|grading|rating))|statements?\b|conclusions?\b|"
-    r"key (points|messages)|action statement",
-    re.I,
-)
-_BACKGROUND_HEADING = re.compile(
-    r"introduction|background|burden|epidemiolog|current practice|useful resources|"
-    r"discussion|rationale|research (needs|gaps)|abbreviations|definitions|"
-    r"(strength|grading|rating|classification|levels?) of|rating scale|"
-    r"levels? of (evidence|certainty)|footnotes|description",
-    re.I,
-)
-
-
-def _heading_factor(section_path: str) -> float:
-    heading = " ".join(section_path.split(SECTION_SEP)[1:][-2:])
-    if _BACKGROUND_HEADING.search(heading):
-        return BACKGROUND_FACTOR
-    if _RECOMMENDATION_HEADING.search(heading):
-        return RECOMMENDATION_FACTOR
-    return 1.0
 
 
 @dataclass
@@ -257,25 +150,6 @@ class GroupWeights:
         return got / self.total
 
 
-def intent_features(text: str, intents: list[str]) -> set[str]:
-    found = set()
-    if _DOSE.search(text):
-        found.add("dose")
-    if _ROUTE.search(text):
-        found.add("route")
-    if _FREQUENCY.search(text):
-        found.add("frequency")
-    if _DURATION.search(text):
-        found.add("duration")
-    if _CHOICE.search(text):
-        found.add("choice")
-    for intent in intents:
-        pattern = _INTENT_WORDS.get(intent)
-        if pattern and pattern.search(text):
-            found.add(intent)
-    return found
-
-
 def _intent_score(features: set[str], analysis: Analysis) -> float:
     if analysis.intent == "dose":
         regimen = len(features & {"dose", "route", "frequency", "duration"}) / 4
@@ -310,7 +184,7 @@ def candidates(
             quote = passage.text[start:end]
             text = tidy(quote)
             words = len(text.split())
-            if words < 5 or text.startswith("(") or _BOILERPLATE.search(text):
+            if words < 5 or text.startswith("(") or BOILERPLATE.search(text):
                 continue
             tokens = frozenset(tokenize(text))
             coverage = weights.coverage(tokens)
@@ -322,11 +196,11 @@ def candidates(
                 + W_PRIOR * prior
                 + W_INTENT * _intent_score(features, analysis)
             )
-            score *= _population_factor(text, passage.section_path, analysis)
-            score *= _heading_factor(passage.section_path)
+            score *= population_factor(text, passage.section_path, analysis)
+            score *= heading_factor(passage.section_path)
             if words > LONG_WORDS:
                 score *= 0.8
-            if _META_LABEL.search(text):
+            if META_LABEL.search(text):
                 score *= 0.4
             if not weights.on_topic(tokens | context):
                 score *= OFF_TOPIC  # a regimen for another condition is not evidence here
@@ -348,31 +222,6 @@ def candidates(
                 )
             )
     return out
-
-
-POPULATION_WORDS = {
-    "children": re.compile(
-        r"\b(child\w*|infant\w*|paediatric|pediatric|neonat\w*|"
-        r"adolescen\w*|bab(y|ies)|months? of age|years? of age)\b",
-        re.I,
-    ),
-    "pregnancy": re.compile(r"\b(pregnan\w*|breastfeed\w*|antenatal|trimester)\b", re.I),
-    "renal impairment": re.compile(r"\b(renal|kidney|egfr|creatinine clearance|dialysis)\b", re.I),
-    "older adults": re.compile(r"\b(older|elderly|frail)\b", re.I),
-}
-
-
-def _population_factor(text: str, section: str, analysis: Analysis) -> float:
-    """Favour sentences about the population asked about; demote other special populations."""
-    factor = 1.0
-    both = f"{section} {text}"
-    for name, pattern in POPULATION_WORDS.items():
-        mentioned = bool(pattern.search(both))
-        if name in analysis.populations:
-            factor *= 1.25 if mentioned else 0.9
-        elif mentioned and name in ("children", "pregnancy"):
-            factor *= 0.85
-    return factor
 
 
 def select(found: list[Candidate], limit: int | None = None) -> list[Candidate]:

@@ -1,0 +1,169 @@
+"""What a sentence and its heading say, as signals for evidence scoring. Pure functions.
+
+Features of the text (a dose, a route, a frequency, a duration, a stated preference, the
+words of each intent), what its heading marks (a recommendation, or background and grading
+keys), which special populations it speaks of, and text that is never evidence (boilerplate,
+the field labels of an action-statement profile).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import SECTION_SEP
+from .analyse import Analysis
+
+RECOMMENDATION_FACTOR, BACKGROUND_FACTOR = 1.15, 0.9
+
+DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|micrograms?|g|units?|IU|mL|mmol|"
+    r"mg/kg|ml/kg|MME|MED|morphine milligram equivalents?)\b",
+    re.I,
+)
+ROUTE = re.compile(
+    r"\b(intramuscular\w*|intravenous\w*|subcutaneous\w*|oral(ly)?|by mouth|"
+    r"IM|IV|SC|PO|inhaled|topical\w*|intranasal\w*|rectal\w*)\b"
+)
+FREQUENCY = re.compile(
+    r"\b(daily|once|twice|times (a|per) (day|week)|every \w+|weekly|"
+    r"monthly|hourly|alternate days|at night|each|per day|a day|"
+    r"three times|four times)\b",
+    re.I,
+)
+DURATION = re.compile(
+    r"\b(for (\w+ )?\d+|for (one|two|three|four|five|six|seven|ten|twelve) "
+    r"|\d+ (days?|weeks?|months?|years?)|lifelong|until|long-term)\b",
+    re.I,
+)
+INTENT_WORDS = {
+    "threshold": re.compile(
+        r"(\b(targets?|goals?|aim|thresholds?|above|below|less than|greater than|more than|"
+        r"at least|or (more|higher|lower|greater|less)|under|over)\b|[<>≥≤]).{0,40}\d"
+        r"|\d.{0,25}\b(or (more|higher|lower|greater|less|above|below))\b",
+        re.I,
+    ),
+    "monitoring": re.compile(
+        r"\b(monitor\w*|check\w*|measur\w*|repeat\w*|review\w*|"
+        r"follow-up|levels?|recheck\w*|every \d+)\b",
+        re.I,
+    ),
+    "diagnosis": re.compile(
+        r"\b(diagnos\w*|test\w*|measur\w*|serum|confirm\w*|screen\w*|"
+        r"assess\w*|imaging|biopsy|criteria|threshold|investigat\w*)\b",
+        re.I,
+    ),
+    "adverse": re.compile(
+        r"\b(adverse|side effects?|harms?|risks?|toxicity|bleeding|"
+        r"complications?)\b",
+        re.I,
+    ),
+    "contraindication": re.compile(
+        r"\b(contraindicat\w*|avoid\w*|do not|should not|caution\w*|"
+        r"interact\w*|not recommended|must not)\b",
+        re.I,
+    ),
+    "prevention": re.compile(
+        r"\b(prevent\w*|prophyla\w*|vaccin\w*|screen\w*|immunis\w*|"
+        r"immuniz\w*|reduce the risk)\b",
+        re.I,
+    ),
+    "prognosis": re.compile(r"\b(prognos\w*|mortality|survival|outcomes?|risk of)\b", re.I),
+    "definition": re.compile(r"\b(is an?|are|defined|refers to|characteri[sz]ed)\b", re.I),
+    "treatment": re.compile(
+        r"\b(recommend\w*|first-line|prefer\w*|treat\w*|offer\w*|"
+        r"should (be )?(given|used|started|considered)|start\w*|"
+        r"initiat\w*|therapy)\b",
+        re.I,
+    ),
+}
+# Field labels of guideline "action statement profiles": commentary about a recommendation,
+# not the recommendation itself.
+META_LABEL = re.compile(
+    r"^(value judgments?|benefits?|harms?|costs?|benefits?-harms? assessment|intentional "
+    r"vagueness|role of patient preferences?|exclusions|policy level|aggregate evidence quality|"
+    r"differences of opinion|note|key references|evidence quality|rec(ommendation)? strength|"
+    r"quality of evidence|strength of recommendation|level of evidence)\b[^:]{0,40}:",
+    re.I,
+)
+CHOICE = re.compile(
+    r"\b(prefers?|preferred|preferable|first[- ]choice|in preference|"
+    r"rather than|instead of)\b",
+    re.I,
+)
+BOILERPLATE = re.compile(
+    r"original guideline|guideline availability|refer to the|see the .* field|"
+    r"^definitions?:?$|^level [a-d]\b|^class [iv]+\b|^grade [a-d]\b|rating scheme|"
+    r"strength of (the )?(evidence|recommendation)s? (is|are) (defined|presented)|"
+    r"^(the )?following (recommendations|are)|at the end of the|"
+    r"this (guideline|summary|document) (was|is|has)|quality of (the )?evidence \(",
+    re.I,
+)
+
+
+# What a guideline's headings say about the sentences under them: the recommendations
+# themselves, or the background, grading keys and housekeeping around them.
+RECOMMENDATION_HEADING = re.compile(
+    r"recommendations?\b(?! (strength|grading|rating))|statements?\b|conclusions?\b|"
+    r"key (points|messages)|action statement",
+    re.I,
+)
+BACKGROUND_HEADING = re.compile(
+    r"introduction|background|burden|epidemiolog|current practice|useful resources|"
+    r"discussion|rationale|research (needs|gaps)|abbreviations|definitions|"
+    r"(strength|grading|rating|classification|levels?) of|rating scale|"
+    r"levels? of (evidence|certainty)|footnotes|description",
+    re.I,
+)
+
+
+def heading_factor(section_path: str) -> float:
+    heading = " ".join(section_path.split(SECTION_SEP)[1:][-2:])
+    if BACKGROUND_HEADING.search(heading):
+        return BACKGROUND_FACTOR
+    if RECOMMENDATION_HEADING.search(heading):
+        return RECOMMENDATION_FACTOR
+    return 1.0
+
+
+def intent_features(text: str, intents: list[str]) -> set[str]:
+    found = set()
+    if DOSE.search(text):
+        found.add("dose")
+    if ROUTE.search(text):
+        found.add("route")
+    if FREQUENCY.search(text):
+        found.add("frequency")
+    if DURATION.search(text):
+        found.add("duration")
+    if CHOICE.search(text):
+        found.add("choice")
+    for intent in intents:
+        pattern = INTENT_WORDS.get(intent)
+        if pattern and pattern.search(text):
+            found.add(intent)
+    return found
+
+
+POPULATION_WORDS = {
+    "children": re.compile(
+        r"\b(child\w*|infant\w*|paediatric|pediatric|neonat\w*|"
+        r"adolescen\w*|bab(y|ies)|months? of age|years? of age)\b",
+        re.I,
+    ),
+    "pregnancy": re.compile(r"\b(pregnan\w*|breastfeed\w*|antenatal|trimester)\b", re.I),
+    "renal impairment": re.compile(r"\b(renal|kidney|egfr|creatinine clearance|dialysis)\b", re.I),
+    "older adults": re.compile(r"\b(older|elderly|frail)\b", re.I),
+}
+
+
+def population_factor(text: str, section: str, analysis: Analysis) -> float:
+    """Favour sentences about the population asked about; demote other special populations."""
+    factor = 1.0
+    both = f"{section} {text}"
+    for name, pattern in POPULATION_WORDS.items():
+        mentioned = bool(pattern.search(both))
+        if name in analysis.populations:
+            factor *= 1.25 if mentioned else 0.9
+        elif mentioned and name in ("children", "pregnancy"):
+            factor *= 0.85
+    return factor
