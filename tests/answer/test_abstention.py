@@ -197,3 +197,10 @@ def test_counting_doses_given_is_not_asking_for_a_dose_of_something_else(library
     question = "Anaphylaxis is not improving after 2 doses of IM adrenaline in a child; what next?"
     article = answer(question, library, fresh=True, persist=False)
     assert not article.abstained, article.metadata.get("abstain_reason")
+
+
+def test_a_word_the_search_corrected_is_not_an_unknown_topic():
+    question = "How is a phaeochromocytoma confirmed?"
+    assert "phaeochromocytoma" in unknown_topics(question, VOCAB, _mentions(set()))
+    corrected = {"phaeochromocytoma": "pheochromocytoma"}
+    assert unknown_topics(question, VOCAB, _mentions(set()), corrected=corrected) == []

@@ -9,7 +9,7 @@ drug that the library never mentions (an answer "around" the topic would mislead
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ..search.vocabulary import Vocabulary, surface_tokens
 from .analyse import Analysis
@@ -29,9 +29,16 @@ _MEDICAL_SUFFIX = re.compile(
 
 
 def unknown_topics(
-    question: str, vocab: Vocabulary, library_mentions: Callable[[str], bool]
+    question: str,
+    vocab: Vocabulary,
+    library_mentions: Callable[[str], bool],
+    corrected: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Conditions or drugs the question names that the library never mentions."""
+    """Conditions or drugs the question names that the library never mentions.
+
+    ``corrected``: words the search corrected to the library's own spelling
+    ("phaeochromocytoma"); those are known, only spelt differently.
+    """
     found: list[str] = []
     tokens = surface_tokens(question)
     # "sacubitril-valsartan": each drug of a combination is a name of its own.
@@ -51,7 +58,7 @@ def unknown_topics(
             and not library_mentions(word)
         ):
             found.append(word)
-    return list(dict.fromkeys(found))
+    return [word for word in dict.fromkeys(found) if word not in (corrected or {})]
 
 
 def abstain_reason(coverage: float, unknown: list[str]) -> str | None:
@@ -81,7 +88,9 @@ def population_gap(analysis: Analysis, chosen: list[Candidate]) -> str | None:
     return None
 
 
-def dose_gap(analysis: Analysis, chosen: list[Candidate], tokenize) -> str | None:
+def dose_gap(
+    analysis: Analysis, chosen: list[Candidate], tokenize: Callable[[str], list[str]]
+) -> str | None:
     """A dose question about one treatment is not answered by another treatment's doses.
 
     "What dose of intravenous immunoglobulin …" over a library that doses only paracetamol

@@ -203,19 +203,13 @@ def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
     )
 
 
+# "the dose of the drug", "dose of medication": no particular treatment named.
+_NO_TREATMENT = {"it", "this", "that", "drug", "drugs", "medication", "medicine", "treatment"}
+
+
 def _dosed(question: str) -> str | None:
     found = _DOSED.search(question)
     subject = found.group(1).strip() if found else ""
-    # "the dose of the drug", "dose of medication": no particular treatment named.
-    if not subject or subject.lower().split()[-1] in {
-        "it",
-        "this",
-        "that",
-        "drug",
-        "drugs",
-        "medication",
-        "medicine",
-        "treatment",
-    }:
+    if not subject or subject.lower().split()[-1] in _NO_TREATMENT:
         return None
     return subject

@@ -120,14 +120,13 @@ class GroupWeights:
                 groups.append((weight, alts))
         return cls(groups, frozenset(anchors), heads, idf)
 
-    def on_topic(self, tokens: frozenset[str] | set[str], every: bool = False) -> bool:
+    def on_topic(self, tokens: frozenset[str] | set[str]) -> bool:
         """Whether the tokens name the question's drug or condition (``every``: all of those
         it names). True when the question names none."""
         if not self.anchors:
             return True
         covered = self.covered(tokens).keys()
-        named = [i in covered or self.heads.get(i) in tokens for i in self.anchors]
-        return all(named) if every else any(named)
+        return any(i in covered or self.heads.get(i) in tokens for i in self.anchors)
 
     @property
     def total(self) -> float:

@@ -67,12 +67,9 @@ def answer(
     strength = _best_coverage(hits, weights, rt.retriever.tokenize)
     found = candidates(hits, analysis, weights, rt.retriever.tokenize)
 
-    # A word the search corrected to the library's own spelling ("phaeochromocytoma") is known.
-    unknown = [
-        u
-        for u in unknown_topics(question, rt.retriever.vocab, rt.retriever.mentions)
-        if u not in plan.corrections
-    ]
+    unknown = unknown_topics(
+        question, rt.retriever.vocab, rt.retriever.mentions, corrected=plan.corrections
+    )
     reason = abstain_reason(strength, unknown) or (None if found else "No usable evidence.")
 
     engine = engine or ExtractiveEngine()

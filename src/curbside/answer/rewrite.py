@@ -1,8 +1,8 @@
 """Rewrites of a source sentence that cannot change its meaning. Pure functions.
 
 Allowed: dropping a list marker (a lead-in and its items become one line) or a leading
-connective, dropping a parenthetical
-cross-reference such as "(see Algorithm 1)" or a bracketed citation number. Nothing else.
+connective, dropping a parenthetical cross-reference such as "(see Algorithm 1)" or a
+bracketed citation number. Nothing else.
 """
 
 from __future__ import annotations

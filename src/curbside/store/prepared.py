@@ -1,9 +1,9 @@
 """Statements compiled once for the engine's dialect and executed through the driver.
 
 Ingest writes a few rows per document hundreds of thousands of times; SQLAlchemy's per-call
-statement handling cost more than SQLite itself, so these run on the driver's own cursor inside
-a transaction SQLAlchemy opened. The SQL still comes from the Core tables, so
-it stays portable: each dialect gets its own compiled text and parameter style.
+statement handling cost more than SQLite itself, so these run on the driver's own cursor
+inside a transaction SQLAlchemy opened. The SQL still comes from the Core tables, so it stays
+portable: each dialect gets its own compiled text and parameter style.
 """
 
 from __future__ import annotations

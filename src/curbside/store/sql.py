@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -125,13 +126,14 @@ class SQLStore:
         Returns the current document and "new", "updated" or "unchanged".
         """
         sql = self._ingest
-        with self.engine.begin() as conn:
-            cursor = conn.connection.cursor()
+        with self.engine.begin() as conn, closing(conn.connection.cursor()) as cursor:
             latest = sql.latest.run(cursor, {"key": parsed.key}).fetchone()
-            old = latest if latest is not None and latest[2] == "current" else None
-            if old is not None and old[1] == parsed.content_hash:
-                return self.get_document_in(conn, old[0]), "unchanged"
-            version = (latest[3] if latest is not None else 0) + 1
+            old_id, old_hash, old_status, old_version = latest or (None, None, None, 0)
+            if old_status != "current":
+                old_id = None
+            if old_id is not None and old_hash == parsed.content_hash:
+                return self.get_document_in(conn, old_id), "unchanged"
+            version = old_version + 1
             values = {
                 "id": document_id(parsed.key, version),
                 "key": parsed.key,
@@ -149,8 +151,8 @@ class SQLStore:
                 "meta": parsed.meta,
             }
             sql.insert_document.run(cursor, values)
-            if old is not None:
-                self._retire(conn, old[0], status="superseded", superseded_by=values["id"])
+            if old_id is not None:
+                self._retire(conn, old_id, status="superseded", superseded_by=values["id"])
             rows = [
                 {
                     "id": f"{values['id']}-{i}",
@@ -170,7 +172,7 @@ class SQLStore:
             if sql.bump_version.run(cursor, {}).rowcount == 0:
                 self._bump_version(conn)
         doc = Document(**values)
-        return doc, "updated" if old is not None else "new"
+        return doc, "updated" if old_id is not None else "new"
 
     def remove_document(self, key: str) -> Document | None:
         with self.engine.begin() as conn:
