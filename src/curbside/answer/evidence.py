@@ -43,6 +43,8 @@ RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
 LONG_WORDS = 100
+# A word of the case description counts this much of a word of the ask itself.
+BACKGROUND_WEIGHT = 0.35
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _AGE_WORD = re.compile(r"^\d+[- ](year|month|week|day)s?[- ]old$")
@@ -65,6 +67,7 @@ class Candidate:
     numbers: frozenset[str] = frozenset()
     rare: frozenset[str] = frozenset()
     groups: dict[int, float] = field(default_factory=dict)
+    ask: int = 0  # which ask of the question it was chosen for
 
 
 @dataclass
@@ -91,9 +94,11 @@ class GroupWeights:
         idf: Callable[[str], float],
         topics: frozenset[str] = frozenset(),
         ignore: frozenset[str] = frozenset(),
+        background: frozenset[str] = frozenset(),
     ):
         """``topics``: the drugs and conditions the question names (sources of plan groups);
-        ``ignore``: sources that say nothing about the topic (a patient's name)."""
+        ``ignore``: sources that say nothing about the topic (a patient's name);
+        ``background``: sources only the case description names, weighed less."""
         groups = []
         anchors: set[int] = set()
         heads: dict[int, str] = {}
@@ -114,6 +119,8 @@ class GroupWeights:
                     alts.append((tokens, term.weight))
             if alts:
                 weight = max(idf(t) for t in alts[0][0])
+                if group.source in background and group.source not in topics:
+                    weight *= BACKGROUND_WEIGHT
                 if group.source in topics:
                     anchors.add(len(groups))
                     heads[len(groups)] = max(alts[0][0], key=lambda t: (idf(t), t))
@@ -285,3 +292,22 @@ def _duplicate(a: Candidate, b: Candidate) -> bool:
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def merge_chosen(per_ask: list[list[Candidate]], limit: int = MAX_BULLETS) -> list[Candidate]:
+    """One list from each ask's choice, taken in turn so that every ask keeps its best
+    statements; a statement chosen for two asks appears once, for the first."""
+    merged: list[Candidate] = []
+    taken: set[tuple[str, int]] = set()
+    queues = [list(chosen) for chosen in per_ask]
+    while any(queues) and len(merged) < limit:
+        for number, queue in enumerate(queues):
+            while queue:
+                cand = queue.pop(0)
+                if (cand.passage.id, cand.offset) not in taken:
+                    taken.add((cand.passage.id, cand.offset))
+                    merged.append(replace(cand, ask=number))
+                    break
+            if len(merged) >= limit:
+                break
+    return merged

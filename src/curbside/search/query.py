@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .vocabulary import Vocabulary, surface_tokens
+from .vocabulary import Vocabulary, medical_shaped, surface_tokens
 
 MAX_QUERY_CHARS = 4000
 MAX_GROUPS = 48
@@ -230,6 +230,8 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
         "many",
     ]
 )
+# A capitalised word inside a sentence names something (a brand, a person): never "corrected".
+_NAME_WORD = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
 _ABBREV_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,6}\b")
 # "without diabetes or kidney disease": the words a negation cue governs, up to the next
 # clause. "with and without X" asks about both, so it is no negation.
@@ -288,9 +290,10 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
         if m.group(0) in vocab.abbreviations
     }
     tokens = surface_tokens(text)
+    names = {m.lower() for m in _NAME_WORD.findall(text)}
     if speller:
         for i, token in enumerate(tokens):
-            if _correctable(token, vocab, abbreviations):
+            if _correctable(token, vocab, abbreviations) and token not in names:
                 fixed = speller(token)
                 if fixed and fixed != token:
                     plan.corrections[token] = fixed
@@ -310,8 +313,11 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
 
 
 def _correctable(token: str, vocab: Vocabulary, abbreviations: dict[str, str]) -> bool:
+    """A drug- or disease-shaped word the library lacks is an unknown topic to report, not a
+    misspelling of whatever library word is closest ("hypophosphatasia")."""
     return (
         len(token) >= 5
+        and not medical_shaped(token)
         and token.isalpha()
         and token not in QUESTION_WORDS
         and token not in abbreviations

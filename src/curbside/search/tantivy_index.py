@@ -34,6 +34,7 @@ FIELD_WEIGHTS = {"title": 1.5, "section": 0.5, "body": 1.0}
 MARKER = "curbside-applied.json"
 COMMIT_EVERY = 50_000
 NEGATED_WEIGHT = 0.2
+_SENTENCE_START = re.compile(r"(^|[.?!:]\s*|\n\s*[-*]?\s*)$")
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -274,7 +275,9 @@ class TantivyRetriever:
         if searcher.doc_freq("body", stem) > 0:
             return None
         counts = dict(searcher.terms_with_prefix("body", stem[:2]))
-        limit = 1 if len(stem) < 6 else 2
+        # Two edits turn short words into other words ("lavender" -> "land"): only long
+        # words may be two edits away from the library's spelling ("phaeochromocytoma").
+        limit = 1 if len(stem) < 8 else 2
         close = process.extract(stem, list(counts), scorer=fuzz.ratio, limit=10, score_cutoff=70)
         scored = sorted(
             (Levenshtein.distance(stem, cand), -counts[cand], cand)
@@ -293,10 +296,14 @@ class TantivyRetriever:
             return None
         pid = searcher.doc(hits[0][1])["passage_id"][0]
         found = self.store.get_passages([pid]).get(pid)
-        for word in re.findall(r"[A-Za-z]+", found[0].text if found else ""):
-            if self.tokenize(word) == [stem]:
-                return word.lower()
-        return None
+        text = found[0].text if found else ""
+        words = [m for m in re.finditer(r"[A-Za-z]+", text) if self.tokenize(m.group()) == [stem]]
+        # Capitalised every time, and not only where a sentence starts, it is a name (an
+        # author, a place), not a word to correct a question into ("robaxin" is not "Robbins").
+        starts = [bool(_SENTENCE_START.search(text[: m.start()])) for m in words]
+        if not words or (all(m.group()[0].isupper() for m in words) and not all(starts)):
+            return None
+        return words[0].group().lower()
 
     def plan(self, text: str) -> QueryPlan:
         return plan_query(text, self.vocab, self.spell)
