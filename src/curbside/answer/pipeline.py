@@ -22,6 +22,7 @@ from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
 from .compose import REGIMEN_PARTS, complete_regimen, number
+from .concepts import check_concepts
 from .decide import Decision, Signals, decide
 from .engines import Engine, ExtractiveEngine
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
@@ -82,12 +83,14 @@ def answer(
     query = _with_context(question, parent)
     whole = rt.retriever.search(query, k=RETRIEVE_K)
     context = _inherit(analyse(question, whole.plan, rt.retriever.vocab), parent)
-    shared = _question_signals(question, whole, context, rt)
+    shared, documents = _question_signals(question, whole, context, rt)
     vector = rt.semantic.encode(query) if rt.semantic else None
     single = len(parts.asks) == 1 and not parts.case
     lead = parts.asks[0].text
     asks = [
-        _answer_ask(a.text, whole, context, shared, rt, single, lead, parts.case, vector)
+        _answer_ask(
+            a.text, whole, context, shared, rt, (single, lead, parts.case, documents), vector
+        )
         for a in parts.asks
     ]
 
@@ -112,14 +115,18 @@ def answer(
 
 def _question_signals(
     question: str, whole: SearchResult, context: Analysis, rt: Runtime
-) -> Signals:
+) -> tuple[Signals, set[str] | None]:
     """What holds for every ask: the topics the library lacks, the whole question's coverage."""
-    unknown = unknown_topics(
+    concepts = check_concepts(question, rt.retriever)
+    unknown = concepts.missing + unknown_topics(
         question, rt.retriever.vocab, rt.retriever.mentions, corrected=whole.plan.corrections
     )
     weights = ask_weights(question, whole, context, rt.retriever)
     coverage, _ = best_coverage(whole.hits, weights, rt.retriever.tokenize)
-    return Signals(question_coverage=coverage, unknown=unknown, out_of_scope=out_of_scope(question))
+    shared = Signals(
+        question_coverage=coverage, unknown=unknown, out_of_scope=out_of_scope(question)
+    )
+    return shared, concepts.documents
 
 
 def _answer_ask(
@@ -128,12 +135,11 @@ def _answer_ask(
     context: Analysis,
     shared: Signals,
     rt: Runtime,
-    single: bool,
-    lead: str,
-    case: str,
+    where: tuple,
     vector,
 ) -> AskResult:
-    found = search_ask(text, whole, context, rt.retriever, single, lead, case)
+    """``where``: (single, lead, case, documents) as search_ask takes them."""
+    found = search_ask(text, whole, context, rt.retriever, *where)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
     chosen = complete_regimen(select(pool), pool, found.analysis)
     signals = Signals(

@@ -51,10 +51,12 @@ def search_ask(
     single: bool,
     lead: str = "",
     case: str = "",
+    documents: set[str] | None = None,
 ) -> AskSearch:
     """``single``: the question is one ask without a case, so the whole search is the ask's.
     ``lead``: the first ask, for an ask too short to name its own subject; ``case``: the case
-    description, searched with the ask but not required of the evidence."""
+    description, searched with the ask but not required of the evidence; ``documents``: when
+    the question names a concept, the documents that name it (no other may answer)."""
     background: frozenset[str] = frozenset()
     if single:
         result = whole
@@ -67,6 +69,8 @@ def search_ask(
     analysis = _ask_analysis(text, result, whole_analysis, retriever)
     own_topic = _own_topic(result, whole_analysis, retriever, background)
     hits = result.hits if single else _merge(result.hits, whole.hits, own_topic)
+    if documents is not None:
+        hits = [h for h in hits if h.document.id in documents]
     weights = ask_weights(text, result, analysis, retriever, background)
     coverage, best = best_coverage(hits, weights, retriever.tokenize)
     return AskSearch(text, hits, analysis, weights, coverage, best)

@@ -232,6 +232,7 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
 )
 # A capitalised word inside a sentence names something (a brand, a person): never "corrected".
 _NAME_WORD = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
+_LETTERED = frozenset({"hepatitis", "vitamin", "type", "group", "influenza"})
 _ABBREV_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,6}\b")
 # "without diabetes or kidney disease": the words a negation cue governs, up to the next
 # clause. "with and without X" asks about both, so it is no negation.
@@ -303,6 +304,8 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
     i = 0
     while i < len(tokens) and len(plan.groups) < MAX_GROUPS:
         span, group = _match(tokens, i, vocab, abbreviations)
+        if group is None and i and _subtype_letter(tokens[i], tokens[i - 1]):
+            group = Group(source=tokens[i], terms=(Term(tokens[i], 1.0),))  # "hepatitis c"
         i += span
         if group and group.source not in seen:
             seen.add(group.source)
@@ -310,6 +313,11 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
                 group = Group(group.source, group.terms, negated=True)
             plan.groups.append(group)
     return plan
+
+
+def _subtype_letter(token: str, before: str) -> bool:
+    """The letter of "hepatitis C" or "vitamin D" names the concept; alone, it is noise."""
+    return len(token) == 1 and token in "abcde" and (medical_shaped(before) or before in _LETTERED)
 
 
 def _correctable(token: str, vocab: Vocabulary, abbreviations: dict[str, str]) -> bool:
