@@ -31,9 +31,12 @@ _CAPITALISED = re.compile(
 )
 # The patient is an animal: a human guideline library holds nothing for them.
 _ANIMAL = re.compile(
-    r"\b(dogs?|puppy|puppies|cats?|kittens?|horses?|ponies|pony|cattle|cows?|sheep|goats?|"
-    r"pigs?|chickens?|hens?|rabbits?|hamsters?|guinea pigs?|parrots?|ferrets?|livestock|"
-    r"pets?|veterinar\w*|vet)\b",
+    r"\b(?:(?:my|our|his|her|their|the|a)\s+(?:pet\s+)?(?:dog|cat|puppy|kitten|horse|pony|"
+    r"rabbit|hamster|guinea pig|parrot|ferret|chicken|hen|cow|goat|sheep|pig)s?|"
+    r"(?:in|for)\s+(?:dogs|cats|horses|cattle|livestock|pets)|veterinar\w*|(?:the|my)\s+vet|"
+    r"(?:dogs|cats|horses|puppies|kittens)\s+(?:with|who|that))\b"
+    # A person bitten or scratched by an animal, or allergic to one, is a human patient.
+    r"(?!\s+(?:bite|bites|bit|scratch\w*|allerg\w*|hair|dander|milk))",
     re.I,
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..library.sentences import statement_spans
 from ..models import Document, Hit, Passage
@@ -168,6 +169,22 @@ def _intent_score(features: set[str], analysis: Analysis) -> float:
     return min(1.0, hits / max(1, min(2, len(analysis.intents))))
 
 
+@lru_cache(maxsize=20_000)
+def statements(passage_text: str) -> tuple[tuple[int, str, str, int], ...]:
+    """The statements of a passage worth scoring: (offset, quote, tidied text, words).
+
+    Cached: the asks of one question, and the questions of a session, share passages."""
+    out = []
+    for start, end in statement_spans(passage_text):
+        quote = passage_text[start:end]
+        text = tidy(quote)
+        words = len(text.split())
+        if words < 5 or text.startswith("(") or BOILERPLATE.search(text):
+            continue
+        out.append((start, quote, text, words))
+    return tuple(out)
+
+
 def candidates(
     hits: list[Hit], analysis: Analysis, weights: GroupWeights, tokenize: Tokenize
 ) -> list[Candidate]:
@@ -186,12 +203,7 @@ def candidates(
         context = set(tokenize(f"{document.title} {passage.section_path}"))
         prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
-        for start, end in statement_spans(passage.text):
-            quote = passage.text[start:end]
-            text = tidy(quote)
-            words = len(text.split())
-            if words < 5 or text.startswith("(") or BOILERPLATE.search(text):
-                continue
+        for start, quote, text, words in statements(passage.text):
             tokens = frozenset(tokenize(text))
             coverage = weights.coverage(tokens)
             in_context = weights.coverage(tokens | context)

@@ -27,7 +27,7 @@ from .decide import Decision, Signals, decide
 from .engines import Engine, ExtractiveEngine
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
 from .parts import split_question
-from .retrieve import RETRIEVE_K, ask_weights, best_coverage, search_ask
+from .retrieve import RETRIEVE_K, ask_weights, best_coverage, search_ask, with_semantic
 from .verify_draft import verify_draft
 
 MAX_QUESTION_CHARS = 2000
@@ -81,10 +81,11 @@ def answer(
 
     parts = split_question(question)
     query = _with_context(question, parent)
+    vector = rt.semantic.encode(query) if rt.semantic else None
     whole = rt.retriever.search(query, k=RETRIEVE_K)
+    whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
     context = _inherit(analyse(question, whole.plan, rt.retriever.vocab), parent)
     shared, documents = _question_signals(question, whole, context, rt)
-    vector = rt.semantic.encode(query) if rt.semantic else None
     single = len(parts.asks) == 1 and not parts.case
     lead = parts.asks[0].text
     asks = [

@@ -88,6 +88,35 @@ class Semantic:
     def __init__(self, embedder: Embedder, titles: TitleVectors):
         self.embedder = embedder
         self.titles = titles
+        self._library: tuple[int, list[str], np.ndarray] | None = None
+
+    def nearest_documents(
+        self,
+        vector: np.ndarray,
+        version: int,
+        documents: Callable[[], list[tuple[str, str]]],
+        k: int,
+    ) -> list[tuple[str, float]]:
+        """The k documents whose titles come closest to the question, with their cosines.
+
+        ``documents`` lists the library's current (id, title) pairs; it is called, and the
+        matrix of title vectors rebuilt, only when the library ``version`` changes. Titles not
+        embedded yet (no ingest ran with the model) are left out rather than embedded now.
+        """
+        if self._library is None or self._library[0] != version:
+            known = [(d, _key(t)) for d, t in documents() if _key(t) in self.titles.vectors]
+            matrix = (
+                np.vstack([self.titles.vectors[key] for _, key in known]).astype(np.float32)
+                if known
+                else np.zeros((0, vector.shape[0]), dtype=np.float32)
+            )
+            self._library = (version, [d for d, _ in known], matrix)
+        _, ids, matrix = self._library
+        if not ids:
+            return []
+        scores = matrix @ vector
+        top = np.argsort(-scores)[:k]
+        return [(ids[i], float(scores[i])) for i in top]
 
     def encode(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]

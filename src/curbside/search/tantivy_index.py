@@ -16,6 +16,7 @@ import re
 import shutil
 import time
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -91,6 +92,8 @@ class TantivyRetriever:
         self.weights = field_weights or dict(FIELD_WEIGHTS)
         self.analyzers = _analyzers()
         self.analyzer = self.analyzers[ANALYZER]
+        # The same passages are tokenised by every ask of a question and by later questions.
+        self._analyze = lru_cache(maxsize=50_000)(lambda text: tuple(self.analyzer.analyze(text)))
         self.schema = _schema()
         self.index = self._open()
         self._writer: tantivy.IndexWriter | None = None
@@ -249,8 +252,9 @@ class TantivyRetriever:
         return self.index.searcher()
 
     def tokenize(self, text: str) -> list[str]:
-        """Index terms of a text, exactly as the body field indexes them."""
-        return self.analyzer.analyze(text)
+        """Index terms of a text, exactly as the body field indexes them (a copy: callers
+        may change it)."""
+        return list(self._analyze(text))
 
     def mentions(self, text: str) -> bool:
         """Whether the library holds every word of ``text`` (by its stem)."""
