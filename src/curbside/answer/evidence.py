@@ -44,6 +44,9 @@ RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
 LONG_WORDS = 100
+# An answer's main documents: those with its best statements. Another document must give
+# more than one statement to be cited.
+MAIN_DOCUMENTS = 2
 # A word of the case description counts this much of a word of the ask itself.
 BACKGROUND_WEIGHT = 0.35
 
@@ -274,7 +277,20 @@ def select(found: list[Candidate], limit: int | None = None) -> list[Candidate]:
         chosen.append(best)
         covered.update(best.groups)
         per_passage[best.passage.id] = per_passage.get(best.passage.id, 0) + 1
-    return chosen
+    return _without_strays(chosen)
+
+
+def _without_strays(chosen: list[Candidate]) -> list[Candidate]:
+    """Leave out a lone statement from a document that is not among the answer's main ones:
+    one sentence that happens to share the question's words ("first-line treatment" in a
+    lymphoma guideline) is rarely about the question."""
+    best: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for cand in chosen:
+        best[cand.document.id] = max(best.get(cand.document.id, 0.0), cand.score)
+        count[cand.document.id] = count.get(cand.document.id, 0) + 1
+    main = set(sorted(best, key=lambda d: -best[d])[:MAIN_DOCUMENTS])
+    return [c for c in chosen if c.document.id in main or count[c.document.id] > 1]
 
 
 def _focus(ranked: list[Candidate]) -> list[Candidate]:

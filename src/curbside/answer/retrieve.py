@@ -36,9 +36,10 @@ SEMANTIC_DOCUMENTS = 3
 SEMANTIC_PASSAGES = 4
 # A semantic document's passages rank at this share of the best lexical hit, times the cosine.
 SEMANTIC_SHARE = 1.0
-# A lexical hit whose document's title is also close in meaning is lifted by this much for
-# each 0.1 of cosine above SEMANTIC_MIN (divided by ten below).
+# A lexical hit's score is multiplied by 1 + SEMANTIC_LIFT x (its title's cosine - SEMANTIC_MIN),
+# within MIN_LIFT and MAX_LIFT: a document far from the question in meaning sinks.
 SEMANTIC_LIFT = 2.0
+MIN_LIFT, MAX_LIFT = 0.5, 1.6
 # A capitalised word inside a sentence that the library never uses: most likely a name.
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 
@@ -178,6 +179,12 @@ def best_coverage(
     return max(scored)
 
 
+def _lift(cosine: float) -> float:
+    """How much a document's title, close to or far from the question in meaning, moves its
+    passages up or down."""
+    return min(MAX_LIFT, max(MIN_LIFT, 1 + SEMANTIC_LIFT * (cosine - SEMANTIC_MIN)))
+
+
 def with_semantic(
     result: SearchResult, vector, semantic: Semantic | None, store, retriever: Retriever
 ) -> SearchResult:
@@ -190,18 +197,11 @@ def with_semantic(
         vector, store.library_version(), store.document_titles, SEMANTIC_DOCUMENTS
     )
     near = {doc: cos for doc, cos in near if cos >= SEMANTIC_MIN}
-    if not near:
-        return result
     top = max((h.score for h in result.hits), default=1.0)
+    titles = list(dict.fromkeys(h.document.title for h in result.hits))
+    cosine = dict(zip(titles, semantic.titles.similarity(vector, titles), strict=True))
     hits = [
-        Hit(
-            h.passage,
-            h.document,
-            h.score * (1 + SEMANTIC_LIFT * (near[h.document.id] - SEMANTIC_MIN)),
-        )
-        if h.document.id in near
-        else h
-        for h in result.hits
+        Hit(h.passage, h.document, h.score * _lift(cosine[h.document.title])) for h in result.hits
     ]
     have = {h.document.id for h in hits}
     weights = GroupWeights.build(result.plan, retriever.tokenize, retriever.idf_table())
