@@ -182,7 +182,7 @@ def test_a_dose_question_about_an_absent_treatment_abstains(library: Runtime):
     question = "What dose of intravenous immunoglobulin is given for Kawasaki disease?"
     article = answer(question, library, fresh=True, persist=False)
     assert article.abstained
-    assert "immunoglobulin" in article.metadata["abstain_reason"]
+    assert "immunoglobulin" in article.metadata["abstain_reason"].lower()
     assert_contract(article, library.store)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from rapidfuzz.distance import Levenshtein
+
 from ..search.vocabulary import Vocabulary, medical_shaped, surface_tokens
 from .analyse import Analysis
 from .evidence import Candidate
@@ -39,6 +41,27 @@ _ANIMAL = re.compile(
     r"(?!\s+(?:bite|bites|bit|scratch\w*|allerg\w*|hair|dander|milk))",
     re.I,
 )
+
+
+def unfamiliar_words(
+    question: str,
+    library_mentions: Callable[[str], bool],
+    looks_technical: Callable[[str], bool],
+    corrected: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Technical-looking words the library never uses: "xanomeline", "graphql". A hint, not a
+    verdict (a vignette may say "pericolic"), so the decision weighs it with the evidence. A
+    one-letter slip the search corrected ("hydroxocobalamn") is known."""
+    found = []
+    tokens = surface_tokens(question)
+    tokens += [part for t in tokens if "-" in t for part in t.split("-")]
+    for word in dict.fromkeys(tokens):
+        fix = (corrected or {}).get(word)
+        if fix and Levenshtein.distance(word, fix) <= 1:
+            continue
+        if word.isalpha() and looks_technical(word) and not library_mentions(word):
+            found.append(word)
+    return found
 
 
 def out_of_scope(question: str) -> str | None:

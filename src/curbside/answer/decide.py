@@ -24,10 +24,10 @@ class Signals:
     coverage: float = 0.0  # share of the ask's weighted terms the best on-topic document covers
     question_coverage: float = 0.0  # the same for the whole question
     semantic: float = 0.0  # cosine between the question and the closest document's title
-    known: float = 0.0  # share of the ask's content words the library holds at all
-    anchored: float = 0.0  # 1 when the ask names a drug or condition the best document names
     best_statement: float = 0.0  # score of the best candidate statement
+    unfamiliar: float = 0.0  # technical-looking words of the question the library lacks (max 3)
     unknown: list[str] = field(default_factory=list)
+    lacking: list[str] = field(default_factory=list)  # the ask's terms its best document lacks
     out_of_scope: str | None = None
     population_gap: str | None = None
     dose_gap: str | None = None
@@ -38,7 +38,7 @@ class Signals:
         return {name: round(float(getattr(self, name)), 4) for name in FEATURES}
 
 
-FEATURES = ("coverage", "question_coverage", "semantic", "known", "anchored", "best_statement")
+FEATURES = ("coverage", "question_coverage", "semantic", "best_statement", "unfamiliar")
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,7 @@ def decide(signals: Signals) -> Decision:
     if gap:  # said before the weak-evidence reason: it tells the reader what is missing
         return Decision(False, probability, gap)
     if probability < ABSTENTION.threshold:
-        return Decision(
-            False, probability, "No document in the library covers enough of this question."
-        )
+        return Decision(False, probability, _weak_reason(signals.lacking))
     return Decision(True, probability)
 
 
@@ -78,6 +76,11 @@ def answerability(signals: Signals) -> float:
     ):
         z += coef * (float(getattr(signals, name)) - mean) / scale
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _weak_reason(lacking: list[str]) -> str:
+    reason = "No document in the library covers enough of this question"
+    return f"{reason}: none speaks of {', '.join(lacking)}." if lacking else f"{reason}."
 
 
 def _unknown_reason(unknown: list[str]) -> str:

@@ -18,6 +18,7 @@ from ..library.sentences import statement_spans
 from ..models import Document, Hit, Passage
 from ..search.query import FUNCTION_WORDS, QueryPlan
 from .analyse import Analysis
+from .quotable import quotable
 from .rewrite import tidy
 from .signals import BOILERPLATE, META_LABEL, heading_factor, intent_features, population_factor
 
@@ -80,6 +81,7 @@ class GroupWeights:
 
     groups: list[tuple[float, list[tuple[frozenset[str], float]]]]
     anchors: frozenset[int] = frozenset()
+    sources: tuple[str, ...] = ()  # each group's words as the question has them
     # Each anchor's rarest word: "diabetes" for "type 2 diabetes", "eclampsia" for
     # "pre-eclampsia". A source about the general condition still speaks to the specific one.
     heads: dict[int, str] = field(default_factory=dict)
@@ -104,6 +106,7 @@ class GroupWeights:
         ``ignore``: sources that say nothing about the topic (a patient's name);
         ``background``: sources only the case description names, weighed less."""
         groups = []
+        sources: list[str] = []
         anchors: set[int] = set()
         heads: dict[int, str] = {}
         for group in plan.groups:
@@ -129,7 +132,11 @@ class GroupWeights:
                     anchors.add(len(groups))
                     heads[len(groups)] = max(alts[0][0], key=lambda t: (idf(t), t))
                 groups.append((weight, alts))
-        return cls(groups, frozenset(anchors), heads, idf)
+                sources.append(group.source)
+        return cls(groups, frozenset(anchors), tuple(sources), heads, idf)
+
+    def weighted_sources(self) -> list[tuple[float, str]]:
+        return [(w, src) for (w, _), src in zip(self.groups, self.sources, strict=True)]
 
     def on_topic(self, tokens: frozenset[str] | set[str]) -> bool:
         """Whether the tokens name the question's drug or condition (``every``: all of those
@@ -173,8 +180,10 @@ def _intent_score(features: set[str], analysis: Analysis) -> float:
 
 
 @lru_cache(maxsize=20_000)
-def statements(passage_text: str) -> tuple[tuple[int, str, str, int], ...]:
-    """The statements of a passage worth scoring: (offset, quote, tidied text, words).
+def statements(passage_text: str, section_path: str) -> tuple[tuple[int, str, str, int], ...]:
+    """The statements of a passage worth quoting: (offset, quote, tidied text, words).
+    Questions, headings, table cells and sentences that lost a number or a comparator in
+    extraction are never candidates (quotable.py).
 
     Cached: the asks of one question, and the questions of a session, share passages."""
     out = []
@@ -183,6 +192,8 @@ def statements(passage_text: str) -> tuple[tuple[int, str, str, int], ...]:
         text = tidy(quote)
         words = len(text.split())
         if words < 5 or text.startswith("(") or BOILERPLATE.search(text):
+            continue
+        if quotable(text, section_path) is not None:
             continue
         out.append((start, quote, text, words))
     return tuple(out)
@@ -206,7 +217,7 @@ def candidates(
         context = set(tokenize(f"{document.title} {passage.section_path}"))
         prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
-        for start, quote, text, words in statements(passage.text):
+        for start, quote, text, words in statements(passage.text, passage.section_path):
             tokens = frozenset(tokenize(text))
             coverage = weights.coverage(tokens)
             in_context = weights.coverage(tokens | context)

@@ -17,7 +17,7 @@ from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
 from . import articles
-from .abstain import dose_gap, out_of_scope, population_gap, unknown_topics
+from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
@@ -27,7 +27,14 @@ from .decide import Decision, Signals, decide
 from .engines import Engine, ExtractiveEngine
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
 from .parts import split_question
-from .retrieve import RETRIEVE_K, ask_weights, best_coverage, search_ask, with_semantic
+from .retrieve import (
+    RETRIEVE_K,
+    ask_weights,
+    best_coverage,
+    lacking,
+    search_ask,
+    with_semantic,
+)
 from .verify_draft import verify_draft
 
 MAX_QUESTION_CHARS = 2000
@@ -35,6 +42,7 @@ MAX_QUESTION_CHARS = 2000
 EXTRA_PER_ASK = 5
 # The titles of this many of an ask's best documents are compared with the question.
 SEMANTIC_DOCUMENTS = 10
+MAX_UNFAMILIAR = 3
 
 
 @dataclass
@@ -119,13 +127,22 @@ def _question_signals(
 ) -> tuple[Signals, set[str] | None]:
     """What holds for every ask: the topics the library lacks, the whole question's coverage."""
     concepts = check_concepts(question, rt.retriever)
+    corrections = whole.plan.corrections
     unknown = concepts.missing + unknown_topics(
-        question, rt.retriever.vocab, rt.retriever.mentions, corrected=whole.plan.corrections
+        question, rt.retriever.vocab, rt.retriever.mentions, corrected=corrections
     )
     weights = ask_weights(question, whole, context, rt.retriever)
     coverage, _ = best_coverage(whole.hits, weights, rt.retriever.tokenize)
+    unfamiliar = (
+        unfamiliar_words(question, rt.retriever.mentions, rt.semantic.looks_technical, corrections)
+        if rt.semantic
+        else []
+    )
     shared = Signals(
-        question_coverage=coverage, unknown=unknown, out_of_scope=out_of_scope(question)
+        question_coverage=coverage,
+        unknown=unknown,
+        out_of_scope=out_of_scope(question),
+        unfamiliar=min(len(unfamiliar), MAX_UNFAMILIAR),
     )
     return shared, concepts.documents
 
@@ -147,9 +164,11 @@ def _answer_ask(
         coverage=found.coverage,
         question_coverage=shared.question_coverage,
         semantic=_semantic(rt, vector, found.hits),
+        lacking=lacking(found.hits, found.weights, rt.retriever.tokenize, found.best_document),
         best_statement=max((c.score for c in pool), default=0.0),
         unknown=shared.unknown,
         out_of_scope=shared.out_of_scope,
+        unfamiliar=shared.unfamiliar,
         usable=bool(pool),
         population_gap=population_gap(found.analysis, chosen),
         dose_gap=dose_gap(found.analysis, chosen, rt.retriever.tokenize),

@@ -40,6 +40,8 @@ SEMANTIC_SHARE = 1.0
 # within MIN_LIFT and MAX_LIFT: a document far from the question in meaning sinks.
 SEMANTIC_LIFT = 2.0
 MIN_LIFT, MAX_LIFT = 0.5, 1.6
+# Named when lacking: at most this many of the ask's terms, each at least this rare.
+LACKING_TERMS, LACKING_IDF = 3, 4.0
 # A capitalised word inside a sentence that the library never uses: most likely a name.
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 
@@ -177,6 +179,24 @@ def best_coverage(
     if not scored:
         return 0.0, None
     return max(scored)
+
+
+def lacking(
+    hits: list[Hit], weights: GroupWeights, tokenize: Tokenize, best: str | None
+) -> list[str]:
+    """The ask's weightiest terms that its best document does not hold: what a reader is
+    told the library lacks."""
+    tokens: set[str] = set()
+    for hit in hits[:STRENGTH_HITS]:
+        if hit.document.id == best:
+            tokens.update(
+                tokenize(f"{hit.document.title} {hit.passage.section_path} {hit.passage.text}")
+            )
+    covered = weights.covered(frozenset(tokens))
+    missing = [
+        (w, src) for i, (w, src) in enumerate(weights.weighted_sources()) if i not in covered
+    ]
+    return [src for _, src in sorted(missing, key=lambda pair: -pair[0])[:LACKING_TERMS]]
 
 
 def _lift(cosine: float) -> float:

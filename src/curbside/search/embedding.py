@@ -56,6 +56,7 @@ class WordPiece:
         return [*pieces[: limit - 1], self.sep]
 
     def _pieces(self, word: str) -> list[int]:
+        """Greedy longest-match pieces of one lower-cased word."""
         if len(word) > 100:
             return [self.unk]
         out, start = [], 0
@@ -121,6 +122,10 @@ class MiniLM:
         )
         self.tokenizer = WordPiece(vocab_path)
         self.lock = threading.Lock()
+
+    def pieces(self, word: str) -> int:
+        """How many word pieces the vocabulary needs for one word."""
+        return len(self.tokenizer._pieces(word.lower()))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -19,6 +19,7 @@ import numpy as np
 from .embedding import Embedder
 
 BATCH = 32
+TECHNICAL_LETTERS = 7
 # Missing titles embedded while answering a question, at most (the rest wait for an ingest).
 MAX_LAZY = 12
 
@@ -120,6 +121,12 @@ class Semantic:
 
     def encode(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
+
+    def looks_technical(self, word: str) -> bool:
+        """A long word the model's vocabulary knows only in pieces ("x-ano-mel-ine"): a drug,
+        a rare disease or a trade term rather than an everyday word ("swimmer")."""
+        pieces = getattr(self.embedder, "pieces", None)
+        return len(word) >= TECHNICAL_LETTERS and pieces is not None and pieces(word) >= 3
 
     def closest_title(self, vector: np.ndarray, titles: Sequence[str]) -> float:
         """The highest cosine between the question and any of these documents' titles."""
