@@ -27,6 +27,8 @@ WHOLE_QUESTION_SHARE = 0.8
 SUBJECT_WORDS, SUBJECT_IDF = 2, 3.0
 # An ask without a topic of its own is answered from the whole question's best documents.
 AGREED_DOCUMENTS = 5
+# An ask reads at most this many passages, its own and the whole question's together.
+MERGED_HITS = 40
 # An ask's passage from the whole question's n-th document counts RANK_DECAY ** n.
 RANK_DECAY = 0.9
 TOPIC_TYPES = ("drug", "condition")
@@ -168,7 +170,7 @@ def _merge(own: list[Hit], whole: list[Hit], own_topic: bool) -> list[Hit]:
     top_whole = max((h.score for h in whole), default=1.0) or 1.0
     scale = WHOLE_QUESTION_SHARE * top_own / top_whole
     extra = [Hit(h.passage, h.document, h.score * scale) for h in whole if h.passage.id not in seen]
-    return sorted([*own, *extra], key=lambda h: -h.score)
+    return sorted([*own, *extra], key=lambda h: -h.score)[:MERGED_HITS]
 
 
 def best_coverage(
