@@ -40,7 +40,10 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "threshold",
         re.compile(
             r"\b(targets?|goals?|thresholds?|cut-?offs?|at what (level|value|age|blood pressure|"
-            r"count|score|concentration|point)|what (level|value|age)|how (high|low))\b",
+            r"bp|count|score|concentration|point|gestation|dose)|what (level|value|age)|"
+            r"how (high|low)|"
+            r"what counts as|counts? as (significant|severe|abnormal|high|low)|(is|be) (called|"
+            r"considered|classed|defined as) (severe|significant|abnormal|high|low)|defined as)\b",
             re.I,
         ),
     ),
@@ -71,7 +74,7 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "diagnosis",
         re.compile(
-            r"\b(diagnos\w*|tests?|testing|investigat\w*|work[- ]?up|screen\w*|"
+            r"\b(diagnos\w*|tests?|testing|investigat\w*|work[- ]?up|screen\w*|confirm\w*|"
             r"criteria|imaging|assess\w*|threshold|cut-?off)\b",
             re.I,
         ),
@@ -109,7 +112,8 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
         "pregnancy",
         re.compile(
             r"\b(pregnan\w*|breast-?feeding|lactat\w*|antenatal|postpartum|"
-            r"trimester)\b",
+            r"trimester|gestation\w*|obstetric\w*|\d+[- ]weeks?['’]? (visit|gestation|pregnant)|"
+            r"(at|by) \d+ weeks|booking (bloods|visit))\b",
             re.I,
         ),
     ),
