@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.answer.abstain import unknown_topics
+from curbside.answer.abstain import out_of_scope, unfamiliar_words, unknown_topics
 from curbside.answer.article import ABSTAIN_TEXT
 from curbside.answer.calibration import ABSTENTION
 from curbside.answer.pipeline import answer
@@ -197,3 +197,58 @@ def test_a_word_the_search_corrected_is_not_an_unknown_topic():
     assert "phaeochromocytoma" in unknown_topics(question, VOCAB, _mentions(set()))
     corrected = {"phaeochromocytoma": "pheochromocytoma"}
     assert unknown_topics(question, VOCAB, _mentions(set()), corrected=corrected) == []
+
+
+# ---- issue 10's examples: unknown names are reported, never corrected away ----------------
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Is Saxenda a daily injection?", "saxenda"),
+        ("Benadryl makes me sleepy, can I take Claritin during the day?", "claritin"),
+        ("What dose of zuranolone for postpartum depression?", "zuranolone"),
+    ],
+)
+def test_an_unknown_brand_or_drug_is_reported(library: Runtime, question: str, word: str):
+    article = answer(question, library, fresh=True, persist=False)
+    assert article.abstained
+    assert word in article.metadata["abstain_reason"].lower()
+    assert word not in article.corrections
+
+
+def test_a_patients_name_is_not_an_unknown_brand():
+    assert (
+        unknown_topics("Mrs Patel has gout. Can Ana take colchicine?", VOCAB, _mentions({"gout"}))
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I reverse a linked list in Python?",
+        "What dose of levothyroxine do dogs with hypothyroidism usually start on?",
+        "How do I fix a puncture in a bicycle tyre?",
+    ],
+)
+def test_off_domain_questions_abstain(library: Runtime, question: str):
+    assert answer(question, library, fresh=True, persist=False).abstained
+
+
+def test_a_person_bitten_by_a_dog_is_not_a_veterinary_question():
+    assert out_of_scope("A dog bit my son's hand, does he need antibiotics?") is None
+    assert out_of_scope("My dog has an ear infection, what drops?") is not None
+
+
+def test_technical_words_the_library_lacks_are_counted_and_typos_are_not():
+    mentions = _mentions({"olanzapine", "hydroxocobalamin"})
+    technical = lambda w: len(w) >= 7  # noqa: E731 — stands in for the word-piece test
+    found = unfamiliar_words(
+        "Could xanomeline-trospium replace olanzapine, with hydroxocobalamn?",
+        mentions,
+        technical,
+        corrected={"hydroxocobalamn": "hydroxocobalamin"},
+    )
+    assert "xanomeline" in found and "olanzapine" not in found
+    assert "hydroxocobalamn" not in found

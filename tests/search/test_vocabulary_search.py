@@ -90,3 +90,15 @@ def test_question_words_do_not_drive_the_ranking(library):
     sources = [g.source for g in plan.groups]
     assert "what" not in sources and "recommended" not in sources
     assert "apixaban" in sources
+
+
+def test_a_drug_shaped_word_the_library_lacks_is_not_corrected(library):
+    result = library.retriever.search("hypophosphatasia treatment", k=5)
+    assert "hypophosphatasia" not in result.corrections
+
+
+def test_a_word_written_only_as_a_name_is_no_correction(library):
+    # "Alzheimer" stands only capitalised inside a sentence: a name, not a word to correct a
+    # question into (as "robaxin" must not become "Robbins"); "rivastigmine" starts one.
+    assert library.retriever.spell("alzheimar") is None
+    assert library.retriever.spell("rivastigmone") == "rivastigmine"
