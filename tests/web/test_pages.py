@@ -238,6 +238,40 @@ def test_document_page_anchors_every_passage(bundled_client, b12_article):
     assert "Sources this summary summarises" in html
 
 
+def test_library_says_once_that_the_bundled_documents_are_demonstrations(bundled_client):
+    page = bundled_client.get("/library").text
+    assert page.count("not clinically reviewed") == 1
+    assert "These documents are demonstration summaries" in page
+    document = re.search(r'href="/library/([0-9a-f]+)"', page)[1]
+    html = bundled_client.get(f"/library/{document}").text
+    banner = html.split('class="banner banner-demo"')[1].split("</p>")[0]
+    assert banner.lower().count("not clinically reviewed") == 1
+
+
+def test_document_passages_show_lists_as_lists_without_markdown_hyphens(make_client, tmp_path):
+    client = make_client()
+    path = tmp_path / "lists.md"
+    path.write_text(
+        "---\ntitle: Lists\nkind: protocol\n---\n# Lists\n\n## Steps\n"
+        "Before the list.\n\n- First item, with a line\n  that continues.\n- Second item.\n\n"
+        "1. Numbered one.\n2. Numbered two.\n"
+    )
+    rt = client.app.state.web.rt
+    from curbside.library.ingest import ingest
+
+    ingest([path], rt.store, rt.retriever)
+    document = rt.store.list_documents("Lists")[0]
+    html = client.get(f"/library/{document.id}").text
+    text = html.split('<h2 id="passages-title">')[1]
+    assert "<li>First item, with a line that continues.</li>" in text
+    assert "<li>Second item.</li>" in text
+    assert "<ol><li>Numbered one.</li><li>Numbered two.</li></ol>" in text
+    assert "<p>Before the list.</p>" in text
+    assert not re.search(r">\s*- ", text) and "\n- " not in text
+    search = client.get("/search", params={"q": "second item"}).text
+    assert "Second item" in search and "- Second item" not in search
+
+
 def test_document_page_says_when_it_is_superseded(make_client, tmp_path):
     client = make_client()
     folder = tmp_path / "docs"
