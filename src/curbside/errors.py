@@ -7,6 +7,7 @@
     ├── IngestError          one input could not become a document (reported as "path: reason")
     ├── SearchError          the search index is unusable
     ├── BadRequest           user input we refuse with a clear message
+    │   ├── QuestionTooLong      a question over the one limit (never cut to fit)
     │   └── UnsupportedNumbers   an edit brings a number its evidence does not hold, no reason
     ├── AuthError            no valid credentials: wrong password, bad or revoked token, expired
     │   │                    session, inactive account (HTTP 401)
@@ -58,6 +59,18 @@ class SearchError(CurbsideError):
 
 class BadRequest(CurbsideError):
     pass
+
+
+class QuestionTooLong(BadRequest):
+    """A question longer than the limit the form, the API and the pipeline share."""
+
+    def __init__(self, limit: int, length: int):
+        self.limit = limit
+        self.length = length
+        super().__init__(
+            f"Questions can be at most {limit:,} characters; yours has {length:,}. "
+            "Shorten it and ask again."
+        )
 
 
 class UnsupportedNumbers(BadRequest):

@@ -12,7 +12,7 @@ import re
 import time
 from datetime import UTC, datetime
 
-from ..errors import BadRequest
+from ..errors import BadRequest, QuestionTooLong
 from ..runtime import Runtime
 from ..search.query import clean_query
 from . import articles
@@ -29,7 +29,8 @@ RETRIEVE_K = 30
 STRENGTH_HITS = 10
 # A capitalised word inside a sentence that the library never uses: most likely a name.
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
-MAX_QUESTION_CHARS = 2000
+# One limit for the ask form, the API and the engine: a longer question is refused, never cut.
+MAX_QUESTION_CHARS = 4000
 
 
 def answer(
@@ -105,10 +106,15 @@ def answer(
 def _validate(question: str, audience: str) -> str:
     if audience not in ("clinician", "patient"):
         raise BadRequest("audience must be 'clinician' or 'patient'")
-    question = " ".join(clean_query(question or "").split())
+    # Counted as typed: a browser sends each line break as CRLF but its text box (and its
+    # maxlength) counts one character, so the number in the message is the one the reader sees.
+    typed = (question or "").replace("\r\n", "\n").strip()
+    if len(typed) > MAX_QUESTION_CHARS:
+        raise QuestionTooLong(MAX_QUESTION_CHARS, len(typed))
+    question = " ".join(clean_query(typed).split())
     if not question:
-        raise BadRequest("the question is empty")
-    return question[:MAX_QUESTION_CHARS]
+        raise BadRequest("The question is empty: type a question, then ask.")
+    return question
 
 
 def _with_context(question: str, parent: Article | None) -> str:

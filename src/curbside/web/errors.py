@@ -3,6 +3,7 @@
     CurbsideError (curbside.errors)      status
     ├── NotFound                          404
     ├── BadRequest                        422
+    │   ├── QuestionTooLong               422, JSON adds "limit" and "length"
     │   ├── UnsupportedNumbers            422, JSON adds "numbers"
     │   └── (request validation)          422
     ├── LockedOut                         429, with Retry-After
@@ -41,6 +42,7 @@ from ..errors import (
     Forbidden,
     LockedOut,
     NotFound,
+    QuestionTooLong,
     SearchError,
     StoreError,
     UnsupportedNumbers,
@@ -56,8 +58,10 @@ class AskingDisabled(CurbsideError):
 class RateLimited(CurbsideError):
     def __init__(self, retry_after: float):
         self.retry_after = retry_after
+        wait = math.ceil(retry_after)
         super().__init__(
-            f"too many questions from this address; try again in {math.ceil(retry_after)} s"
+            "Too many questions from this address in the last minute; "
+            f"ask again in {wait} second{'s' if wait != 1 else ''}."
         )
 
 
@@ -122,6 +126,8 @@ def error_response(
 
 def error_details(exc: CurbsideError) -> dict:
     """What an API client needs beyond the message to act on the error."""
+    if isinstance(exc, QuestionTooLong):
+        return {"limit": exc.limit, "length": exc.length}
     if isinstance(exc, UnsupportedNumbers):
         return {"numbers": exc.numbers}
     if isinstance(exc, Conflict):
@@ -147,12 +153,23 @@ def login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+def _plain(err: dict) -> str:
+    """One validation error in words a reader understands, not pydantic's."""
+    where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+    field = f"“{where}”" if where else "The request"
+    kind, ctx, given = err.get("type"), err.get("ctx") or {}, err.get("input")
+    if kind == "string_too_long":
+        length = f"; yours has {len(given):,}" if isinstance(given, str) else ""
+        return f"{field} can be at most {ctx.get('max_length', 0):,} characters{length}."
+    if kind == "missing":
+        return f"{field} is missing."
+    if kind == "json_invalid":
+        return "The request body is not valid JSON."
+    return f"{field}: {err.get('msg', 'invalid')}."
+
+
 def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
-        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts) or "invalid request"
+    return " ".join(_plain(err) for err in exc.errors()[:3]) or "The request is not valid."
 
 
 def install_error_handlers(app: FastAPI) -> None:

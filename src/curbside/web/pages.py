@@ -20,6 +20,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from ..answer.article import STATUS_LABELS, Article
+from ..answer.pipeline import MAX_QUESTION_CHARS
 from ..review.views import ReaderView
 from .auth import viewer_or_none
 
@@ -142,6 +143,7 @@ class Pages:
             static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
             audiences=AUDIENCES,
             can_ask=can_ask,
+            max_question_chars=MAX_QUESTION_CHARS,
         )
 
     def render(self, template: str, request: Request | None = None, **context: Any) -> str:
