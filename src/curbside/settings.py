@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     ask_rate_limit: int = Field(default=30, description="Questions per client per minute.")
     anonymous_can_ask: bool = Field(default=True, description="Whether visitors may ask.")
+    unreviewed_visible_to_staff: bool = Field(
+        default=False,
+        description="Show answers that no reviewer has approved yet to every signed-in user "
+        "(home page, related questions, the answers' pages), for an institution whose staff "
+        "share them. Off: each person sees only their own until approved. Visitors who are "
+        "not signed in never see another person's unreviewed answer either way.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure even on plain-HTTP requests: for a TLS "

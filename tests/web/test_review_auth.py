@@ -85,7 +85,8 @@ def _url(site, template: str) -> str:
 
 def _unchanged(site) -> None:
     """Nothing a refused request touched has changed."""
-    article = site.client.get(f"/api/articles/{site.id}").json()
+    # Asked with the reader's token: until approved, the reader (and reviewers) see it.
+    article = site.client.get(f"/api/articles/{site.id}", headers=site.bearer("reader")).json()
     assert (article["status"], article["version"]) == ("submitted", 1)
     assert site.users["reader"] == accounts.get_user(site.store, site.users["reader"].id)
     assert not any(t.revoked_at for t in accounts.list_tokens(site.store, site.users["reader"].id))

@@ -195,3 +195,16 @@ audit_log = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_audit_log_article", audit_log.c.article_id, audit_log.c.id)
+
+# ---- who asked (migration 0005_article_askers) ---------------------------------------------
+# The same question asked twice is one article with two askers. Until a reviewer approves it,
+# an answer is shown only to its askers (review/visibility.py). An anonymous visitor is the
+# SHA-256 of their browser's visitor cookie, so the table names no one outside the service.
+article_askers = Table(
+    "article_askers",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("asker", String(80), primary_key=True),  # "user:<id>" or "visitor:<sha256>"
+    Column("asked_at", String(40), nullable=False),
+)
+Index("ix_article_askers_asker", article_askers.c.asker, article_askers.c.asked_at)

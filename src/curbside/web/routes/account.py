@@ -23,6 +23,7 @@ from ..auth import (
 from ..deps import WebDep
 from ..errors import retry_after, status_for
 from ..pages import long_date
+from ..visitors import forget_visitor
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,4 +104,5 @@ async def logout(request: Request, web: WebDep, viewer: FormViewer) -> Response:
             await run_in_threadpool(accounts.end_session, web.rt.store, cookie)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response, request)
+    forget_visitor(response, request)  # a shared workstation keeps no one's questions
     return response

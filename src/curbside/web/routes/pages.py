@@ -1,5 +1,10 @@
 """Home, asking from a form, and passage search: the pages around the answer page.
 
+The home page lists approved answers for everyone; a signed-in user also sees their own
+recent questions, a reviewer how many answers wait in the queue, and where the institution
+shares unreviewed answers with staff, a signed-in user sees those too. Nobody's question
+appears on another person's page before a reviewer approves it (review/visibility.py).
+
 A refused question (too long, empty, too many, asking turned off) comes back on the home page
 with the reason in plain words and the text still in the box, so nothing typed is lost.
 """
@@ -15,10 +20,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ...answer.articles import question_key
 from ...answer.pipeline import MAX_QUESTION_CHARS
 from ...errors import BadRequest, NotFound, QuestionTooLong
-from ..auth import FormViewer
+from ...review import visibility
+from ..auth import FormViewer, Viewer, viewer_or_none
 from ..deps import ClientDep, WebDep
 from ..errors import AskingDisabled, RateLimited, status_for
 from ..pages import audience_of
+from ..visitors import asking_as, reader_for
 from .articles import remember_audience
 
 router = APIRouter(include_in_schema=False)
@@ -54,10 +61,24 @@ def _home(
         audience=audience or audience_of(request),
         follow_up_of=follow_up_of,
         stats=store.stats(),
-        approved=store.recent_articles(RECENT, status="approved"),
-        recent=store.recent_articles(RECENT, exclude_status="approved"),
+        approved=visibility.recent_public(store, RECENT),
+        **_lists_for(web, viewer_or_none(request)),
     )
     return HTMLResponse(html, status, headers=headers)
+
+
+def _lists_for(web: WebDep, viewer: Viewer | None) -> dict:
+    """The home page's lists that depend on who is signed in (none for a visitor)."""
+    if viewer is None:
+        return {}
+    store = web.rt.store
+    mine = visibility.recent_asked_by(store, (visibility.user_asker(viewer.user.id),), RECENT)
+    lists: dict = {"mine": mine}
+    if viewer.may("review"):
+        lists["queue_size"] = visibility.awaiting_review(store)
+    if web.settings.unreviewed_visible_to_staff:
+        lists["unreviewed"] = visibility.recent_unreviewed(store, RECENT)
+    return lists
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -76,9 +97,11 @@ def ask_link(
         error = str(QuestionTooLong(MAX_QUESTION_CHARS, len(q.strip())))
         return _home(request, web, question=q, error=error, audience=audience, status=422)
     if q.strip():
-        stored = web.rt.store.find_article(question_key(q), audience)
-        if stored is not None:
-            return RedirectResponse(f"/a/{stored['slug']}", status_code=303)
+        # Only an answer this viewer may see: a link never tells whether someone else asked.
+        reader = reader_for(request, viewer_or_none(request))
+        slug = visibility.find_visible(web.rt.store, reader, question_key(q), audience)
+        if slug is not None:
+            return RedirectResponse(f"/a/{slug}", status_code=303)
     note = "Not answered yet for this audience: press Ask." if q.strip() else None
     return _home(request, web, question=q, note=note, audience=audience)
 
@@ -95,9 +118,13 @@ def ask_form(
     follow_up_of: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     headers = None
+    asking = asking_as(request, viewer)
     try:
         role = viewer.role if viewer else None
-        article = web.asker.ask(question, audience, client, follow_up_of or None, role)
+        reader = reader_for(request, viewer)
+        article = web.asker.ask(
+            question, audience, client, follow_up_of or None, role, reader, asking.asker
+        )
     except NotFound:
         error = "The answer this follows up is no longer here; ask your question on its own."
         return _home(request, web, question, error=error, audience=audience, status=404)
@@ -113,6 +140,7 @@ def ask_form(
         return _home(request, web, question, str(exc), None, audience, status, follow_up_of)
     response = RedirectResponse(f"/a/{article.slug}", status_code=303)
     remember_audience(response, audience)
+    asking.remember(response, request)  # an anonymous visitor's key to their own answer
     return response
 
 
