@@ -131,8 +131,9 @@ def test_a_visitors_question_appears_on_no_other_visitors_page(app):
     # The same answer as an address that never existed: the 404 says nothing more.
     never = bob.get("/a/no-such-answer-000000")
     assert never.status_code == 404 and NOT_PUBLISHED in never.text
-    api = bob.get(f"/api/articles/{mine['id']}")
-    assert api.status_code == 404 and api.json() == {"error": NOT_PUBLISHED, "status": 404}
+    for api_url in (f"/api/articles/{mine['id']}", f"/api/articles/{mine['id']}/review"):
+        api = bob.get(api_url)
+        assert api.status_code == 404 and api.json() == {"error": NOT_PUBLISHED, "status": 404}
     # Signed-in readers and colleagues are other people too.
     colleague = signed_in(app, "colleague")
     assert "Zebedee" not in colleague.get("/").text
