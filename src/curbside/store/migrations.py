@@ -80,6 +80,12 @@ def _article_askers(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.article_askers])
 
 
+@migration("0006_login_throttle")
+def _login_throttle(conn: Connection) -> None:
+    # Lockouts recorded on users by the old account-wide counter end as they were due to.
+    schema.metadata.create_all(conn, tables=[schema.login_throttle])
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]

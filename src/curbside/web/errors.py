@@ -6,7 +6,6 @@
     │   ├── QuestionTooLong               422, JSON adds "limit" and "length"
     │   ├── UnsupportedNumbers            422, JSON adds "numbers"
     │   └── (request validation)          422
-    ├── LockedOut                         429, with Retry-After
     ├── AuthError                         401 (API: WWW-Authenticate: Bearer; a page GET
     │                                         redirects to /login?next=…)
     ├── Forbidden                         403 (wrong role, or a missing or bad CSRF token)
@@ -26,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -40,7 +38,6 @@ from ..errors import (
     Conflict,
     CurbsideError,
     Forbidden,
-    LockedOut,
     NotFound,
     QuestionTooLong,
     SearchError,
@@ -69,7 +66,6 @@ class RateLimited(CurbsideError):
 STATUS_BY_ERROR: list[tuple[type[CurbsideError], int]] = [
     (NotFound, 404),
     (BadRequest, 422),
-    (LockedOut, 429),
     (AuthError, 401),
     (Forbidden, 403),
     (AskingDisabled, 403),
@@ -139,14 +135,6 @@ def error_details(exc: CurbsideError) -> dict:
     return {}
 
 
-def retry_after(exc: LockedOut) -> str:
-    try:
-        wait = (datetime.fromisoformat(exc.until) - datetime.now(UTC)).total_seconds()
-    except ValueError:
-        wait = 60
-    return str(max(1, math.ceil(wait)))
-
-
 def login_redirect(request: Request) -> RedirectResponse:
     """A page that needs a signed-in user sends a visitor to sign in, then back."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -180,8 +168,6 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(math.ceil(exc.retry_after))}
-        elif isinstance(exc, LockedOut):
-            headers = {"Retry-After": retry_after(exc)}
         elif isinstance(exc, AuthError):
             if not wants_json(request) and request.method in ("GET", "HEAD"):
                 return login_redirect(request)

@@ -42,6 +42,9 @@ def run(host: str, port: int, workers: int = 1, access_log: bool = True) -> None
         workers=workers,
         access_log=access_log,
         log_level="info",
+        # X-Forwarded-* are believed only from CURBSIDE_TRUSTED_PROXIES (web/app.py), never
+        # from uvicorn's FORWARDED_ALLOW_IPS, whose default trusts 127.0.0.1.
+        proxy_headers=False,
     )
     if workers == 1:
         uvicorn.Server(config).run()
