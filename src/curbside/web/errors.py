@@ -44,6 +44,7 @@ from ..errors import (
     StoreError,
     UnsupportedNumbers,
 )
+from .logredact import redact_path
 
 log = logging.getLogger("curbside.web")
 
@@ -164,7 +165,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_curbside_error(request: Request, exc: CurbsideError) -> Response:
         status = status_for(exc)
         if status >= 500:
-            log.exception("error answering %s", request.url.path, exc_info=exc)
+            log.exception("error answering %s", redact_path(request.url.path), exc_info=exc)
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(math.ceil(exc.retry_after))}
@@ -184,7 +185,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, exc.status_code, message, getattr(exc, "headers", None))
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error answering %s", request.url.path, exc_info=exc)
+        path = redact_path(request.url.path)
+        log.exception("unexpected error answering %s", path, exc_info=exc)
         return error_response(request, 500, "internal error")
 
     app.add_exception_handler(CurbsideError, on_curbside_error)
