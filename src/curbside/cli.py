@@ -80,6 +80,12 @@ def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = Fal
             on_change=stale_source_hook(rt.store),  # approved answers citing it go to review
         )
         progress.update(task, completed=len(files), description="done")
+        if rt.semantic is not None:  # titles embedded now, not while a reader waits
+            titles = [title for _, title in rt.store.document_titles()]
+            embed = progress.add_task("titles", total=None, rate="embedding")
+            rt.semantic.titles.refresh(
+                titles, lambda done, total: progress.update(embed, completed=done, total=total)
+            )
     return report
 
 

@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 
 from .errors import SearchError
+from .search.semantic import Semantic, open_semantic
 from .search.tantivy_index import TantivyRetriever
 from .settings import Settings
 from .store.sql import SQLStore, open_store
@@ -16,6 +17,7 @@ class Runtime:
     settings: Settings
     store: SQLStore
     retriever: TantivyRetriever
+    semantic: Semantic | None = None  # None when the embedding model is not installed
 
     def close(self) -> None:
         self.retriever.close()
@@ -31,4 +33,4 @@ def open_runtime(settings: Settings | None = None, sync: bool = True) -> Runtime
         with contextlib.suppress(SearchError):
             retriever.sync()
             retriever.release()  # taken again, lazily, only by whoever writes next
-    return Runtime(settings, store, retriever)
+    return Runtime(settings, store, retriever, open_semantic(settings.index_dir))

@@ -26,7 +26,7 @@ QUESTIONS = [
     "What hydroxocobalamin regimen should I use for an adult with pernicious anaemia?",
     "When can a child with acute otitis media be observed without antibiotics, and how long "
     "before starting them?",
-    "Does aspirin prevent preterm pre-eclampsia, and what did the ASPRE trial show?",
+    "Does aspirin prevent preterm pre-eclampsia in women at high risk?",
     "Should radiotherapy after prostatectomy be adjuvant or early salvage?",
     "What colecalciferol loading regimen treats vitamin D deficiency in adults?",
 ]

@@ -34,7 +34,10 @@ def test_every_case_has_a_question_and_facts_or_an_abstention(path: Path):
             )
 
 
-@pytest.mark.parametrize("name", ["ngc.jsonl", "ngc_holdout.jsonl"])
+@pytest.mark.parametrize(
+    "name",
+    ["ngc.jsonl", "ngc_holdout.jsonl", "ngc_vignettes_dev.jsonl", "ngc_vignettes_holdout.jsonl"],
+)
 def test_ngc_facts_stand_verbatim_in_the_named_guideline(name: str):
     source = shared_path("ngc_guideline_summaries", "ngc_guideline_summaries.jsonl.gz")
     with gzip.open(source, "rt") as handle:

@@ -93,9 +93,8 @@ def pages_of(client: TestClient, *urls: str) -> dict[str, str]:
 
 def test_a_visitors_question_appears_on_no_other_visitors_page(app):
     alice, bob = visitor(app), visitor(app)
-    mine = ask(
-        alice, "What hydroxocobalamin dose should I give Zebedee Quux for pernicious anaemia?"
-    )
+    # Answered (a name the library lacks would abstain), so that it can be a related question.
+    mine = ask(alice, "hydroxocobalamin dose for pernicious anaemia in a retired lighthouse keeper")
     assert not mine["abstained"]
     theirs = ask(bob, "hydroxocobalamin dose for pernicious anaemia with neurological signs")
     # The engine did relate them: only the pages' filter keeps Alice's words off Bob's.
@@ -104,9 +103,9 @@ def test_a_visitors_question_appears_on_no_other_visitors_page(app):
 
     # Alice sees her own answer; nobody lists it, not even for her.
     own = alice.get(f"/a/{mine['slug']}")
-    assert own.status_code == 200 and "Zebedee Quux" in own.text
+    assert own.status_code == 200 and "lighthouse keeper" in own.text
     assert "private" in own.headers["cache-control"]  # no shared cache may keep it
-    assert "Zebedee" not in alice.get("/").text
+    assert "lighthouse" not in alice.get("/").text
 
     seen = pages_of(
         bob,
@@ -114,20 +113,21 @@ def test_a_visitors_question_appears_on_no_other_visitors_page(app):
         f"/a/{theirs['slug']}",
         f"/a/{theirs['slug']}?audience=patient",
         f"/api/articles/{theirs['id']}",
-        "/search?q=zebedee+quux+hydroxocobalamin",
-        "/library?q=zebedee",
+        "/search?q=lighthouse+keeper+hydroxocobalamin+pernicious",
+        "/library?q=lighthouse",
     )
     again = bob.post("/api/ask", json={"question": theirs["question"]})
     seen["POST /api/ask"] = again.text
     for url, text in seen.items():
-        assert "Zebedee" not in text and "zebedee-quux" not in text, url
+        # Bob's own search words are echoed back; her wording must appear nowhere.
+        assert "retired lighthouse" not in text and "retired-lighthouse" not in text, url
     # A link with her words (Bob typed them) fills Bob's box; it never leads to her answer.
     link = bob.get("/ask", params={"q": mine["question"]}, follow_redirects=False)
     assert link.status_code == 200 and mine["slug"] not in link.text
     for url in (f"/a/{mine['slug']}", f"/a/{mine['id']}", f"/a/{mine['slug']}?audience=patient"):
         refused = bob.get(url)
         assert refused.status_code == 404, url
-        assert NOT_PUBLISHED in refused.text and "Zebedee" not in refused.text
+        assert NOT_PUBLISHED in refused.text and "retired lighthouse" not in refused.text
     # The same answer as an address that never existed: the 404 says nothing more.
     never = bob.get("/a/no-such-answer-000000")
     assert never.status_code == 404 and NOT_PUBLISHED in never.text
@@ -136,25 +136,27 @@ def test_a_visitors_question_appears_on_no_other_visitors_page(app):
         assert api.status_code == 404 and api.json() == {"error": NOT_PUBLISHED, "status": 404}
     # Signed-in readers and colleagues are other people too.
     colleague = signed_in(app, "colleague")
-    assert "Zebedee" not in colleague.get("/").text
+    assert "lighthouse" not in colleague.get("/").text
     assert colleague.get(f"/a/{mine['slug']}").status_code == 404
 
     # Reviewers see it; once one approves it, it is everyone's.
     reviewer = signed_in(app, "reviewer")
-    assert "Zebedee Quux" in reviewer.get(f"/a/{mine['slug']}").text
-    assert "Zebedee Quux" in reviewer.get("/review").text
+    assert "lighthouse keeper" in reviewer.get(f"/a/{mine['slug']}").text
+    assert "lighthouse keeper" in reviewer.get("/review").text
     approve(app, mine["id"])
-    assert "Zebedee Quux" in bob.get("/").text.split("Recently approved")[1]
-    assert "Zebedee Quux" in bob.get(f"/a/{mine['slug']}").text
+    assert "lighthouse keeper" in bob.get("/").text.split("Recently approved")[1]
+    assert "lighthouse keeper" in bob.get(f"/a/{mine['slug']}").text
     related = bob.get(f"/a/{theirs['slug']}").text.split('id="related-title"')[1]
-    assert "Zebedee Quux" in related
+    assert "lighthouse keeper" in related
     assert mine["question"] in bob.get(f"/api/articles/{theirs['id']}").json()["related_questions"]
 
 
 def test_a_related_question_leaves_cached_pages_when_its_answer_is_rejected(app):
     store = app.state.web.rt.store
     asker = visitor(app)
-    first = ask(asker, "What folic acid dose before conception for Yolanda Pemberton-Rask?")
+    first = ask(
+        asker, "What folic acid dose before conception for a retired glassblower's daughter?"
+    )
     second = ask(
         asker, "folic acid dose before conception when a previous baby had a neural tube defect"
     )
@@ -163,29 +165,29 @@ def test_a_related_question_leaves_cached_pages_when_its_answer_is_rejected(app)
     approve(app, second["id"])
     reader = visitor(app)
     url = f"/a/{second['slug']}"
-    assert "Yolanda" in reader.get(url).text
-    assert "Yolanda" in reader.get(url).text  # from the cache now
+    assert "glassblower" in reader.get(url).text
+    assert "glassblower" in reader.get(url).text  # from the cache now
     store.set_article_status(first["id"], "rejected")  # as if re-reviewed and rejected
-    assert "Yolanda" not in reader.get(url).text
-    assert "Yolanda" not in reader.get("/").text
+    assert "glassblower" not in reader.get(url).text
+    assert "glassblower" not in reader.get("/").text
 
 
 def test_signed_in_people_see_their_own_recent_questions_and_reviewers_the_queue(app):
     reader = signed_in(app, "reader")
-    article = ask(reader, "What colchicine dose for a gout flare in Ignatius Farquharson-Belle?")
+    article = ask(reader, "What colchicine dose for a gout flare in a semi-retired trombonist?")
     home = reader.get("/").text
     assert "Your recent questions" in home
-    assert "Ignatius Farquharson-Belle" in home.split("Your recent questions")[1]
+    assert "semi-retired trombonist" in home.split("Your recent questions")[1]
     assert reader.get(f"/a/{article['slug']}").status_code == 200
     # Recorded as the account's, not the browser's: another browser, signed in, sees it too.
     elsewhere = signed_in(app, "reader")
-    assert "Ignatius" in elsewhere.get("/").text
+    assert "trombonist" in elsewhere.get("/").text
     for other in (signed_in(app, "colleague"), visitor(app)):
-        assert "Ignatius" not in other.get("/").text
+        assert "trombonist" not in other.get("/").text
         assert other.get(f"/a/{article['slug']}").status_code == 404
     reviewer_home = signed_in(app, "reviewer").get("/").text
     assert re.search(r'<a href="/review">[\d,]+ answers? awaiting review</a>', reviewer_home)
-    assert "Ignatius" not in reviewer_home  # the queue is where reviewers read questions
+    assert "trombonist" not in reviewer_home  # the queue is where reviewers read questions
     admin = signed_in(app, "admin")
     assert admin.get(f"/a/{article['slug']}").status_code == 200  # oversight
 
@@ -255,11 +257,14 @@ def test_staff_can_share_unreviewed_answers_where_the_institution_chooses(
         accounts.create_user(
             store, OPERATOR, email=f"{who}@example.org", name=who, role="reader", password=PASSWORD
         )
-    article = ask(signed_in(client.app, "reader"), "hydroxocobalamin dose for Perpetua Hallibury")
+    article = ask(
+        signed_in(client.app, "reader"),
+        "hydroxocobalamin dose for pernicious anaemia in an amateur beekeeper",
+    )
     colleague = signed_in(client.app, "colleague")
     home = colleague.get("/").text
-    assert "Perpetua" in home.split("Asked here, awaiting review")[1]
+    assert "beekeeper" in home.split("Asked here, awaiting review")[1]
     assert colleague.get(f"/a/{article['slug']}").status_code == 200
     outsider = visitor(client.app)  # not signed in: still only approved answers
-    assert "Perpetua" not in outsider.get("/").text
+    assert "beekeeper" not in outsider.get("/").text
     assert outsider.get(f"/a/{article['slug']}").status_code == 404

@@ -16,8 +16,8 @@ from .test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Tab, ask
 
 REVIEWER = "grace.reviewer@example.org"
 PASSWORD = "a long reviewer password"
-MARKER = "Zebedee Quux"
-QUESTION = f"What hydroxocobalamin dose should I give {MARKER} for pernicious anaemia"
+MARKER = "lighthouse keeper"  # private enough to test, and answered (a name abstains)
+QUESTION = f"hydroxocobalamin dose for pernicious anaemia in a retired {MARKER}"
 RELATED = "hydroxocobalamin dose for pernicious anaemia with neurological signs"
 
 pytestmark = [
@@ -63,8 +63,9 @@ def test_a_visitors_question_reaches_another_visitor_only_after_approval(browser
         ask(bob, RELATED)
         bob_url = bob.url
         assert MARKER not in bob.locator("body").inner_text()
-        for url in ("/", "/search?q=zebedee+quux+hydroxocobalamin", "/library?q=zebedee"):
+        for url in ("/", "/search?q=keeper+hydroxocobalamin", "/library?q=keeper"):
             bob.goto(url)
+            # Bob's own search words are echoed; Alice's wording must not appear.
             assert MARKER not in bob.locator("body").inner_text(), url
         response = bob.goto(alice_url)
         assert response is not None and response.status == 404

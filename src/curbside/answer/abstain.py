@@ -1,9 +1,10 @@
 """When to abstain. Pure functions over the question, the evidence strength and a way to ask
 whether the library mentions a word.
 
-Two signals, calibrated on the project's case files (eval/cases): the best document must
-cover enough of the question's weighted terms, and the question must not name a condition or
-drug that the library never mentions (an answer "around" the topic would mislead).
+The findings that rule an answer out whatever the evidence scores; decide.py weighs them
+with the rest. A question must not name a condition or drug that the library never mentions
+(an answer "around" the topic would mislead), and a special population or a dosed treatment
+must stand in the chosen evidence.
 """
 
 from __future__ import annotations
@@ -11,21 +12,62 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from ..search.vocabulary import Vocabulary, surface_tokens
+from rapidfuzz.distance import Levenshtein
+
+from ..search.vocabulary import Vocabulary, medical_shaped, surface_tokens
 from .analyse import Analysis
 from .evidence import Candidate
 from .signals import POPULATION_WORDS
 
-MIN_COVERAGE = 0.5
 # Populations for whom an adult's regimen is no answer. Older adults and renal impairment
 # are usually covered by the general recommendation with its own cautions.
 GAP_POPULATIONS = ("pregnancy", "children")
-# Word endings that mark a disease or a drug name.
-_MEDICAL_SUFFIX = re.compile(
-    r"(itis|osis|iasis|aemia|emia|oma|pathy|algia|mab|glutide|tide|gliflozin|vir|tril|sartan|"
-    r"olol|statin|mycin|cillin|azole|tinib|parin|xaban|gatran|dipine|prazole|oxacin|cycline|"
-    r"setron|triptan|lukast|ciclib|platin|taxel|rubicin|ketamine)$"
+# A capitalised word inside a sentence is a name: of a drug brand ("Zepbound", "Arexvy") unless
+# a title or a possessive says it is a person's ("Mrs Patel", "Ana's").
+_CAPITALISED = re.compile(
+    r"(?<![.?!:]\s)(?<!^)(?<!Mr\s)(?<!Ms\s)(?<!Dr\s)(?<!Mr\.\s)(?<!Ms\.\s)(?<!Dr\.\s)"
+    r"(?<!Mrs\s)(?<!Mrs\.\s)(?<!Miss\s)(?<!patient\s)(?<!named\s)(?<!called\s)"
+    r"\b([A-Z][a-z]{3,})\b(?!['’]s\b)"
+    r"(?!\s+(?:is|was|has|had|takes|took|presents|complains|says|asks|reports|develops|"
+    r"developed|wants|needs)\b)(?!,)"
 )
+# The patient is an animal: a human guideline library holds nothing for them.
+_ANIMAL = re.compile(
+    r"\b(?:(?:my|our|his|her|their|the|a)\s+(?:pet\s+)?(?:dog|cat|puppy|kitten|horse|pony|"
+    r"rabbit|hamster|guinea pig|parrot|ferret|chicken|hen|cow|goat|sheep|pig)s?|"
+    r"(?:in|for)\s+(?:dogs|cats|horses|cattle|livestock|pets)|veterinar\w*|(?:the|my)\s+vet|"
+    r"(?:dogs|cats|horses|puppies|kittens)\s+(?:with|who|that))\b"
+    # A person bitten or scratched by an animal, or allergic to one, is a human patient.
+    r"(?!\s+(?:bite|bites|bit|scratch\w*|allerg\w*|hair|dander|milk))",
+    re.I,
+)
+
+
+def unfamiliar_words(
+    question: str,
+    library_mentions: Callable[[str], bool],
+    looks_technical: Callable[[str], bool],
+    corrected: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Technical-looking words the library never uses: "xanomeline", "graphql". A hint, not a
+    verdict (a vignette may say "pericolic"), so the decision weighs it with the evidence. A
+    one-letter slip the search corrected ("hydroxocobalamn") is known."""
+    found = []
+    tokens = surface_tokens(question)
+    tokens += [part for t in tokens if "-" in t for part in t.split("-")]
+    for word in dict.fromkeys(tokens):
+        fix = (corrected or {}).get(word)
+        if fix and Levenshtein.distance(word, fix) <= 1:
+            continue
+        if word.isalpha() and looks_technical(word) and not library_mentions(word):
+            found.append(word)
+    return found
+
+
+def out_of_scope(question: str) -> str | None:
+    if _ANIMAL.search(question):
+        return "Veterinary questions are outside this library."
+    return None
 
 
 def unknown_topics(
@@ -50,23 +92,13 @@ def unknown_topics(
                 found.append(phrase)
     for token in tokens:
         word = token.strip("'’")
-        if (
-            word.isalpha()
-            and len(word) >= 6
-            and _MEDICAL_SUFFIX.search(word)
-            and word not in vocab.expansions
-            and not library_mentions(word)
-        ):
+        if medical_shaped(word) and word not in vocab.expansions and not library_mentions(word):
+            found.append(word)
+    for name in _CAPITALISED.findall(question):
+        word = name.lower()
+        if word not in vocab.expansions and not library_mentions(word):
             found.append(word)
     return [word for word in dict.fromkeys(found) if word not in (corrected or {})]
-
-
-def abstain_reason(coverage: float, unknown: list[str]) -> str | None:
-    if unknown:
-        return f"The library does not mention {', '.join(unknown[:3])}."
-    if coverage < MIN_COVERAGE:
-        return "No document in the library covers enough of this question."
-    return None
 
 
 def population_gap(analysis: Analysis, chosen: list[Candidate]) -> str | None:

@@ -84,7 +84,6 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "prognosis",
         re.compile(r"\b(prognos\w*|outcomes?|survival|mortality|life expectancy)\b", re.I),
     ),
-    ("definition", re.compile(r"^\s*(what (is|are)|define|definition of)\b", re.I)),
     (
         "treatment",
         re.compile(
@@ -93,6 +92,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # Last: "What is the emergency treatment of …" asks for treatment, not a definition.
+    ("definition", re.compile(r"^\s*(what (is|are)|define|definition of)\b", re.I)),
 ]
 
 _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import SECTION_SEP, Document
 from .analyse import Analysis
@@ -98,7 +99,12 @@ def _lower_first(heading: str) -> str:
 
 def section_title(candidate: Candidate) -> str:
     """A title that fits the evidence: the source's own heading where it is telling."""
-    parts = candidate.passage.section_path.split(SECTION_SEP)[1:]
+    return _title(candidate.passage.section_path, candidate.text)
+
+
+@lru_cache(maxsize=50_000)
+def _title(section_path: str, text: str) -> str:
+    parts = section_path.split(SECTION_SEP)[1:]
     headings = [_clean_heading(p) for p in parts if p.strip()]
     short = [
         h
@@ -115,7 +121,7 @@ def section_title(candidate: Candidate) -> str:
                 return name if pattern.search(specific) else f"{name}: {specific}"
         return specific
     for name, pattern in _SENTENCE_RULES:
-        if pattern.search(candidate.text):
+        if pattern.search(text):
             return name
     return "Key recommendations"
 

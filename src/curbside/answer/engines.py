@@ -10,6 +10,7 @@ from .compose import Draft, DraftBullet, group_sections
 from .evidence import Candidate
 
 BOTTOM_LINE_MAX = 2
+ASK_LINES = 3  # a bottom line answers at most this many asks; the sections hold the rest
 
 
 class Engine(Protocol):
@@ -42,6 +43,10 @@ def _bottom_line(analysis: Analysis, chosen: list[Candidate]) -> list[Candidate]
     wanted = {"dose"} if analysis.intent == "dose" else set(analysis.intents)
     first = next((c for c in ranked if c.features & wanted), ranked[0])
     lead = [first]
+    asks = sorted({c.ask for c in chosen})
+    if len(asks) > 1:  # a question of several asks: the best statement for each, in order
+        firsts = [next(c for c in ranked if c.ask == n) for n in asks[:ASK_LINES]]
+        return [c for c in firsts if len(c.text.split()) <= 60] or firsts[:1]
     for cand in ranked:
         if len(lead) >= BOTTOM_LINE_MAX or cand is first:
             continue

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..library.sentences import statement_spans
 from ..models import Document, Hit, Passage
 from ..search.query import FUNCTION_WORDS, QueryPlan
 from .analyse import Analysis
+from .quotable import quotable
 from .rewrite import tidy
 from .signals import BOILERPLATE, META_LABEL, heading_factor, intent_features, population_factor
 
@@ -43,6 +45,11 @@ RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
 LONG_WORDS = 100
+# An answer's main documents: those with its best statements. Another document must give
+# more than one statement to be cited.
+MAIN_DOCUMENTS = 2
+# A word of the case description counts this much of a word of the ask itself.
+BACKGROUND_WEIGHT = 0.35
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _AGE_WORD = re.compile(r"^\d+[- ](year|month|week|day)s?[- ]old$")
@@ -65,6 +72,7 @@ class Candidate:
     numbers: frozenset[str] = frozenset()
     rare: frozenset[str] = frozenset()
     groups: dict[int, float] = field(default_factory=dict)
+    ask: int = 0  # which ask of the question it was chosen for
 
 
 @dataclass
@@ -73,6 +81,7 @@ class GroupWeights:
 
     groups: list[tuple[float, list[tuple[frozenset[str], float]]]]
     anchors: frozenset[int] = frozenset()
+    sources: tuple[str, ...] = ()  # each group's words as the question has them
     # Each anchor's rarest word: "diabetes" for "type 2 diabetes", "eclampsia" for
     # "pre-eclampsia". A source about the general condition still speaks to the specific one.
     heads: dict[int, str] = field(default_factory=dict)
@@ -91,10 +100,13 @@ class GroupWeights:
         idf: Callable[[str], float],
         topics: frozenset[str] = frozenset(),
         ignore: frozenset[str] = frozenset(),
+        background: frozenset[str] = frozenset(),
     ):
         """``topics``: the drugs and conditions the question names (sources of plan groups);
-        ``ignore``: sources that say nothing about the topic (a patient's name)."""
+        ``ignore``: sources that say nothing about the topic (a patient's name);
+        ``background``: sources only the case description names, weighed less."""
         groups = []
+        sources: list[str] = []
         anchors: set[int] = set()
         heads: dict[int, str] = {}
         for group in plan.groups:
@@ -114,11 +126,17 @@ class GroupWeights:
                     alts.append((tokens, term.weight))
             if alts:
                 weight = max(idf(t) for t in alts[0][0])
+                if group.source in background and group.source not in topics:
+                    weight *= BACKGROUND_WEIGHT
                 if group.source in topics:
                     anchors.add(len(groups))
                     heads[len(groups)] = max(alts[0][0], key=lambda t: (idf(t), t))
                 groups.append((weight, alts))
-        return cls(groups, frozenset(anchors), heads, idf)
+                sources.append(group.source)
+        return cls(groups, frozenset(anchors), tuple(sources), heads, idf)
+
+    def weighted_sources(self) -> list[tuple[float, str]]:
+        return [(w, src) for (w, _), src in zip(self.groups, self.sources, strict=True)]
 
     def on_topic(self, tokens: frozenset[str] | set[str]) -> bool:
         """Whether the tokens name the question's drug or condition (``every``: all of those
@@ -161,6 +179,26 @@ def _intent_score(features: set[str], analysis: Analysis) -> float:
     return min(1.0, hits / max(1, min(2, len(analysis.intents))))
 
 
+@lru_cache(maxsize=20_000)
+def statements(passage_text: str, section_path: str) -> tuple[tuple[int, str, str, int], ...]:
+    """The statements of a passage worth quoting: (offset, quote, tidied text, words).
+    Questions, headings, table cells and sentences that lost a number or a comparator in
+    extraction are never candidates (quotable.py).
+
+    Cached: the asks of one question, and the questions of a session, share passages."""
+    out = []
+    for start, end in statement_spans(passage_text):
+        quote = passage_text[start:end]
+        text = tidy(quote)
+        words = len(text.split())
+        if words < 5 or text.startswith("(") or BOILERPLATE.search(text):
+            continue
+        if quotable(text, section_path) is not None:
+            continue
+        out.append((start, quote, text, words))
+    return tuple(out)
+
+
 def candidates(
     hits: list[Hit], analysis: Analysis, weights: GroupWeights, tokenize: Tokenize
 ) -> list[Candidate]:
@@ -179,12 +217,7 @@ def candidates(
         context = set(tokenize(f"{document.title} {passage.section_path}"))
         prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
-        for start, end in statement_spans(passage.text):
-            quote = passage.text[start:end]
-            text = tidy(quote)
-            words = len(text.split())
-            if words < 5 or text.startswith("(") or BOILERPLATE.search(text):
-                continue
+        for start, quote, text, words in statements(passage.text, passage.section_path):
             tokens = frozenset(tokenize(text))
             coverage = weights.coverage(tokens)
             in_context = weights.coverage(tokens | context)
@@ -255,7 +288,20 @@ def select(found: list[Candidate], limit: int | None = None) -> list[Candidate]:
         chosen.append(best)
         covered.update(best.groups)
         per_passage[best.passage.id] = per_passage.get(best.passage.id, 0) + 1
-    return chosen
+    return _without_strays(chosen)
+
+
+def _without_strays(chosen: list[Candidate]) -> list[Candidate]:
+    """Leave out a lone statement from a document that is not among the answer's main ones:
+    one sentence that happens to share the question's words ("first-line treatment" in a
+    lymphoma guideline) is rarely about the question."""
+    best: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for cand in chosen:
+        best[cand.document.id] = max(best.get(cand.document.id, 0.0), cand.score)
+        count[cand.document.id] = count.get(cand.document.id, 0) + 1
+    main = set(sorted(best, key=lambda d: -best[d])[:MAIN_DOCUMENTS])
+    return [c for c in chosen if c.document.id in main or count[c.document.id] > 1]
 
 
 def _focus(ranked: list[Candidate]) -> list[Candidate]:
@@ -285,3 +331,22 @@ def _duplicate(a: Candidate, b: Candidate) -> bool:
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def merge_chosen(per_ask: list[list[Candidate]], limit: int = MAX_BULLETS) -> list[Candidate]:
+    """One list from each ask's choice, taken in turn so that every ask keeps its best
+    statements; a statement chosen for two asks appears once, for the first."""
+    merged: list[Candidate] = []
+    taken: set[tuple[str, int]] = set()
+    queues = [list(chosen) for chosen in per_ask]
+    while any(queues) and len(merged) < limit:
+        for number, queue in enumerate(queues):
+            while queue:
+                cand = queue.pop(0)
+                if (cand.passage.id, cand.offset) not in taken:
+                    taken.add((cand.passage.id, cand.offset))
+                    merged.append(replace(cand, ask=number))
+                    break
+            if len(merged) >= limit:
+                break
+    return merged

@@ -1,5 +1,5 @@
-"""The answer pipeline, top to bottom: analyse → retrieve → select evidence → compose → verify
-→ article.
+"""The answer pipeline, top to bottom: split the question into its asks → retrieve → select
+evidence → decide, once per ask → compose → verify → article.
 
 >>> article = answer("What dose of hydroxocobalamin for B12 deficiency?", runtime)  # doctest: +SKIP
 >>> article.sections[0].bullets[0].citations                                  # doctest: +SKIP
@@ -8,29 +8,63 @@
 
 from __future__ import annotations
 
-import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import BadRequest, QuestionTooLong
 from ..runtime import Runtime
+from ..search.base import SearchResult
 from ..search.query import clean_query
 from . import articles
-from .abstain import abstain_reason, dose_gap, population_gap, unknown_topics
+from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
-from .compose import complete_regimen, number
+from .compose import REGIMEN_PARTS, complete_regimen, number
+from .concepts import check_concepts
+from .decide import Decision, Signals, decide
 from .engines import Engine, ExtractiveEngine
-from .evidence import GroupWeights, candidates, select
+from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
+from .parts import split_question
+from .retrieve import (
+    RETRIEVE_K,
+    ask_weights,
+    best_coverage,
+    lacking,
+    search_ask,
+    with_semantic,
+)
 from .verify_draft import verify_draft
 
-RETRIEVE_K = 30
-STRENGTH_HITS = 10
-# A capitalised word inside a sentence that the library never uses: most likely a name.
-_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 # One limit for the ask form, the API and the engine: a longer question is refused, never cut.
 MAX_QUESTION_CHARS = 4000
+# Each ask after the first may add this many bullets to an answer's usual length.
+EXTRA_PER_ASK = 5
+# The titles of this many of an ask's best documents are compared with the question.
+SEMANTIC_DOCUMENTS = 10
+MAX_UNFAMILIAR = 3
+
+
+@dataclass
+class AskResult:
+    """One ask, answered or not."""
+
+    text: str
+    analysis: Analysis
+    chosen: list[Candidate]
+    signals: Signals
+    decision: Decision
+
+    def summary(self) -> dict:
+        return {
+            "text": self.text,
+            "intent": self.analysis.intent,
+            "answered": self.decision.answer,
+            "reason": self.decision.reason,
+            "answerability": round(self.decision.probability, 4),
+            "features": self.signals.features(),
+        }
 
 
 def answer(
@@ -54,43 +88,29 @@ def answer(
     started = time.perf_counter()
     parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
 
+    parts = split_question(question)
     query = _with_context(question, parent)
-    result = rt.retriever.search(query, k=RETRIEVE_K)  # plans the query once, for both uses
-    hits, plan = result.hits, result.plan
-    analysis = _inherit(analyse(question, plan, rt.retriever.vocab), parent)
-    topics = frozenset(e.text for e in analysis.entities if e.type in ("drug", "condition"))
-    names = frozenset(
-        w.lower() for w in _NAME.findall(question) if not rt.retriever.mentions(w.lower())
-    )
-    weights = GroupWeights.build(
-        plan, rt.retriever.tokenize, rt.retriever.idf_table(), topics, ignore=names
-    )
-    strength = _best_coverage(hits, weights, rt.retriever.tokenize)
-    found = candidates(hits, analysis, weights, rt.retriever.tokenize)
+    vector = rt.semantic.encode(query) if rt.semantic else None
+    whole = rt.retriever.search(query, k=RETRIEVE_K)
+    whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
+    context = _inherit(analyse(question, whole.plan, rt.retriever.vocab), parent)
+    shared, documents = _question_signals(question, whole, context, rt)
+    single = len(parts.asks) == 1 and not parts.case
+    lead = parts.asks[0].text
+    asks = [
+        _answer_ask(
+            a.text, whole, context, shared, rt, (single, lead, parts.case, documents), vector
+        )
+        for a in parts.asks
+    ]
 
-    unknown = unknown_topics(
-        question, rt.retriever.vocab, rt.retriever.mentions, corrected=plan.corrections
-    )
-    reason = abstain_reason(strength, unknown) or (None if found else "No usable evidence.")
-
-    engine = engine or ExtractiveEngine()
-    chosen = [] if reason else complete_regimen(select(found), found, analysis)
-    reason = (
-        reason
-        or population_gap(analysis, chosen)
-        or dose_gap(analysis, chosen, rt.retriever.tokenize)
-    )
-    if reason:
-        article = _abstention(question, hits, reason)
+    answered = [a for a in asks if a.decision.answer]
+    if answered:
+        article = _compose(question, answered, engine or ExtractiveEngine(), whole)
     else:
-        draft, dropped = verify_draft(engine.write(analysis, chosen))
-        bottom, sections, references = number(draft)
-        article = _article(question, bottom, sections, references, engine.name)
-        article.metadata["unsupported_bullets_dropped"] = dropped
-        if not sections and not bottom.text:
-            article = _abstention(question, hits, "Every candidate statement failed verification.")
-    article.metadata.update(_metadata(analysis, strength, started, plan.corrections))
-    article.corrections = plan.corrections
+        article = _abstention(question, whole.hits, asks[0].decision.reason or "")
+    article.metadata.update(_metadata(answered[0].analysis if answered else context, asks, started))
+    article.corrections = whole.plan.corrections
     article.emergency_notice = emergency_notice(question)
     article.follow_up_of = parent.id if parent else None
     article.thread_id = parent.thread_id if parent else article.id
@@ -100,6 +120,82 @@ def answer(
     if persist:
         article.related_questions = articles.related_questions(rt.store, question, article.id)
         articles.save(rt.store, article, question, rt.store.library_version())
+    return article
+
+
+def _question_signals(
+    question: str, whole: SearchResult, context: Analysis, rt: Runtime
+) -> tuple[Signals, set[str] | None]:
+    """What holds for every ask: the topics the library lacks, the whole question's coverage."""
+    concepts = check_concepts(question, rt.retriever)
+    corrections = whole.plan.corrections
+    unknown = concepts.missing + unknown_topics(
+        question, rt.retriever.vocab, rt.retriever.mentions, corrected=corrections
+    )
+    weights = ask_weights(question, whole, context, rt.retriever)
+    coverage, _ = best_coverage(whole.hits, weights, rt.retriever.tokenize)
+    unfamiliar = (
+        unfamiliar_words(question, rt.retriever.mentions, rt.semantic.looks_technical, corrections)
+        if rt.semantic
+        else []
+    )
+    shared = Signals(
+        question_coverage=coverage,
+        unknown=unknown,
+        out_of_scope=out_of_scope(question),
+        unfamiliar=min(len(unfamiliar), MAX_UNFAMILIAR),
+    )
+    return shared, concepts.documents
+
+
+def _answer_ask(
+    text: str,
+    whole: SearchResult,
+    context: Analysis,
+    shared: Signals,
+    rt: Runtime,
+    where: tuple,
+    vector,
+) -> AskResult:
+    """``where``: (single, lead, case, documents) as search_ask takes them."""
+    found = search_ask(text, whole, context, rt.retriever, *where)
+    pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
+    chosen = complete_regimen(select(pool), pool, found.analysis)
+    signals = Signals(
+        coverage=found.coverage,
+        question_coverage=shared.question_coverage,
+        semantic=_semantic(rt, vector, found.hits),
+        lacking=lacking(found.hits, found.weights, rt.retriever.tokenize, found.best_document),
+        best_statement=max((c.score for c in pool), default=0.0),
+        unknown=shared.unknown,
+        out_of_scope=shared.out_of_scope,
+        unfamiliar=shared.unfamiliar,
+        usable=bool(pool),
+        population_gap=population_gap(found.analysis, chosen),
+        dose_gap=dose_gap(found.analysis, chosen, rt.retriever.tokenize),
+    )
+    return AskResult(text, found.analysis, chosen, signals, decide(signals))
+
+
+def _semantic(rt: Runtime, vector, hits) -> float:
+    """How close the question comes, in meaning, to the titles of the documents found."""
+    if rt.semantic is None or vector is None:
+        return 0.0
+    titles = list(dict.fromkeys(h.document.title for h in hits))[:SEMANTIC_DOCUMENTS]
+    return rt.semantic.closest_title(vector, titles)
+
+
+def _compose(question: str, answered: list[AskResult], engine: Engine, whole) -> Article:
+    chosen = merge_chosen(
+        [a.chosen for a in answered],
+        MAX_BULLETS + len(REGIMEN_PARTS) + EXTRA_PER_ASK * (len(answered) - 1),
+    )
+    draft, dropped = verify_draft(engine.write(answered[0].analysis, chosen))
+    bottom, sections, references = number(draft)
+    if not sections and not bottom.text:
+        return _abstention(question, whole.hits, "Every candidate statement failed verification.")
+    article = _article(question, bottom, sections, references, engine.name)
+    article.metadata["unsupported_bullets_dropped"] = dropped
     return article
 
 
@@ -133,18 +229,6 @@ def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:
         analysis.intent = meta["intent"]
         analysis.intents = list(meta.get("intents") or [meta["intent"]])
     return analysis
-
-
-def _best_coverage(hits, weights: GroupWeights, tokenize) -> float:
-    """How much of the question the best-matching document's retrieved passages cover."""
-    per_document: dict[str, set[str]] = {}
-    for hit in hits[:STRENGTH_HITS]:
-        tokens = per_document.setdefault(hit.document.id, set(tokenize(hit.document.title)))
-        tokens.update(tokenize(f"{hit.passage.section_path} {hit.passage.text}"))
-    # A document that never names the question's drug or condition does not answer it, however
-    # much of the rest of the question it covers ("RSV vaccine" is not "zoster vaccine").
-    usable = [frozenset(t) for t in per_document.values() if weights.on_topic(t)]
-    return max((weights.coverage(t) for t in usable), default=0.0)
 
 
 def _now() -> str:
@@ -186,14 +270,20 @@ def _abstention(question: str, hits, reason: str) -> Article:
     )
 
 
-def _metadata(analysis: Analysis, strength: float, started: float, corrections) -> dict:
+def _metadata(analysis: Analysis, asks: list[AskResult], started: float) -> dict:
+    best = max(asks, key=lambda a: a.decision.probability)
     return {
         "intent": analysis.intent,
         "intents": analysis.intents,
         "entities": [{"text": e.text, "type": e.type} for e in analysis.entities],
         "topic_terms": analysis.topic_terms,
         "populations": analysis.populations,
-        "evidence_strength": round(strength, 3),
+        "evidence_strength": round(max(a.signals.coverage for a in asks), 3),
+        "asks": [a.summary() for a in asks],
+        # Only a question of several asks can have some answered and others not.
+        "unanswered_asks": [a.text for a in asks if not a.decision.answer] if len(asks) > 1 else [],
+        "answerability": round(best.decision.probability, 4),
+        "decision_features": best.signals.features(),
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),
     }
 

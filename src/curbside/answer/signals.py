@@ -9,6 +9,7 @@ the field labels of an action-statement profile).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import SECTION_SEP
 from .analyse import Analysis
@@ -116,6 +117,7 @@ BACKGROUND_HEADING = re.compile(
 )
 
 
+@lru_cache(maxsize=50_000)
 def heading_factor(section_path: str) -> float:
     heading = " ".join(section_path.split(SECTION_SEP)[1:][-2:])
     if BACKGROUND_HEADING.search(heading):
@@ -126,6 +128,11 @@ def heading_factor(section_path: str) -> float:
 
 
 def intent_features(text: str, intents: list[str]) -> set[str]:
+    return set(_features(text, tuple(intents)))
+
+
+@lru_cache(maxsize=50_000)
+def _features(text: str, intents: tuple[str, ...]) -> frozenset[str]:
     found = set()
     if DOSE.search(text):
         found.add("dose")
@@ -141,7 +148,12 @@ def intent_features(text: str, intents: list[str]) -> set[str]:
         pattern = INTENT_WORDS.get(intent)
         if pattern and pattern.search(text):
             found.add(intent)
-    return found
+    return frozenset(found)
+
+
+@lru_cache(maxsize=50_000)
+def _populations(text: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((name, bool(p.search(text))) for name, p in POPULATION_WORDS.items())
 
 
 POPULATION_WORDS = {
@@ -159,9 +171,7 @@ POPULATION_WORDS = {
 def population_factor(text: str, section: str, analysis: Analysis) -> float:
     """Favour sentences about the population asked about; demote other special populations."""
     factor = 1.0
-    both = f"{section} {text}"
-    for name, pattern in POPULATION_WORDS.items():
-        mentioned = bool(pattern.search(both))
+    for name, mentioned in _populations(f"{section} {text}"):
         if name in analysis.populations:
             factor *= 1.25 if mentioned else 0.9
         elif mentioned and name in ("children", "pregnancy"):

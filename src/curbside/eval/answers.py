@@ -5,6 +5,7 @@ expect_abstain?}``. Answers are computed fresh and not stored."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,11 @@ class CaseResult:
     numbers_found: int = 0
     latency_ms: float = 0.0
     cited_expected: bool | None = None
+    # Per ask of the case (``asks`` and ``fact_asks`` in the case file): whether the answer
+    # holds at least one of that ask's facts.
+    asks_found: list[bool] = field(default_factory=list)
+    bottom_line_hit: bool | None = None  # the bottom line holds a must-have fact
+    on_topic: bool | None = None  # every cited document is about the case's topic
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -58,12 +64,14 @@ def score_case(
     article: Article,
     latency_ms: float,
     source_ids: dict[str, str] | None = None,
+    source_titles: dict[str, str] | None = None,
 ) -> CaseResult:
     """``source_ids`` maps a cited document id to its source identity (the ingest key), so
     that ``expect_source`` ("ngc-9684") can be matched against what an answer cited."""
     text = answer_text(article).lower()
     facts = case.get("must_include") or []
     missing = [alts for alts in facts if not any(a.lower() in text for a in alts)]
+    found_facts = [alts not in missing for alts in facts]
     result = CaseResult(
         question=case["question"],
         expect_abstain=bool(case.get("expect_abstain")),
@@ -72,7 +80,11 @@ def score_case(
         found=len(facts) - len(missing),
         missing=missing,
         latency_ms=latency_ms,
+        asks_found=_asks_found(case, found_facts),
     )
+    if facts and not article.abstained:
+        bottom = article.bottom_line.text.lower()
+        result.bottom_line_hit = any(any(a.lower() in bottom for a in alts) for alts in facts)
     units = [(article.bottom_line.text, [e.quote for e in article.bottom_line.evidence])]
     units += [(b.text, [e.quote for e in b.evidence]) for b in article.all_bullets()]
     for text_, quotes in units:
@@ -87,6 +99,8 @@ def score_case(
         result.numbers += n
         result.numbers_found += n - len(unsupported_numbers(text_, quotes))
     expected = case.get("expect_source")
+    if not article.abstained and not case.get("expect_abstain"):
+        result.on_topic = on_topic(case, article, (source_titles or {}).get(expected or ""))
     if expected and not article.abstained:
         keys = source_ids or {}
         # An id (document id, ingest key or its record id) must match exactly; a title may be
@@ -103,6 +117,64 @@ def score_case(
             for r in article.references
         )
     return result
+
+
+def _asks_found(case: dict[str, Any], found: list[bool]) -> list[bool]:
+    asks, owners = case.get("asks") or [], case.get("fact_asks") or []
+    if not asks or len(owners) != len(found):
+        return []
+    return [
+        any(f for f, n in zip(found, owners, strict=True) if n == i + 1) for i in range(len(asks))
+    ]
+
+
+# Words too general to say what a document is about.
+_GENERIC = frozenset(
+    {
+        "guideline",
+        "guidelines",
+        "clinical",
+        "practice",
+        "management",
+        "treatment",
+        "diagnosis",
+        "adults",
+        "adult",
+        "children",
+        "patients",
+        "recommendations",
+        "recommendation",
+        "evidence",
+        "based",
+        "update",
+        "national",
+        "review",
+        "care",
+        "acute",
+        "chronic",
+        "summary",
+        "statement",
+        "criteria",
+        "appropriateness",
+        "demonstration",
+        "library",
+        "curbside",
+    }
+)
+
+
+def _topic_words(text: str) -> set[str]:
+    words = {w for w in re.findall(r"[a-z]{5,}", text.lower()) if w not in _GENERIC}
+    return {w[:6] for w in words}  # a crude stem: "infection" ~ "infections"
+
+
+def on_topic(case: dict[str, Any], article: Article, expected_title: str | None) -> bool:
+    """Every cited document is the case's topic: its title shares a topic word with the case's
+    ``topic`` label or with the title of the guideline the case's facts come from."""
+    topic = _topic_words(f"{case.get('topic', '')} {expected_title or ''}")
+    if not topic:
+        return True
+    return all(_topic_words(r.title) & topic for r in article.references)
 
 
 def summarise(results: list[CaseResult]) -> dict[str, Any]:
@@ -134,6 +206,10 @@ def summarise(results: list[CaseResult]) -> dict[str, Any]:
             sum(r.abstained for r in answerable) / len(answerable) if answerable else None
         ),
         "expected_source_cited": _share([r.cited_expected for r in answerable]),
+        "asks": sum(len(r.asks_found) for r in answerable),
+        "ask_recall": _share([f for r in answerable for f in r.asks_found] or [None]),
+        "bottom_line_hit": _share([r.bottom_line_hit for r in answerable]),
+        "on_topic_rate": _share([r.on_topic for r in answerable]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
@@ -157,5 +233,15 @@ def evaluate_answers(rt: Runtime, cases: list[dict[str, Any]]) -> tuple[dict, li
         )
         latency = (time.perf_counter() - started) * 1000
         keys = {r.document_id: rt.store.get_document(r.document_id).key for r in article.references}
-        results.append(score_case(case, article, latency, keys))
+        titles = _source_titles(rt, case)
+        results.append(score_case(case, article, latency, keys, titles))
     return summarise(results), results
+
+
+def _source_titles(rt: Runtime, case: dict[str, Any]) -> dict[str, str]:
+    """The title of the guideline a case names (``expect_source`` is its record id)."""
+    expected = case.get("expect_source")
+    if not expected:
+        return {}
+    found = rt.store.find_documents_by_key_suffix(f"#{expected}")
+    return {expected: found[0].title} if found else {}

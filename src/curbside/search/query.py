@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .vocabulary import Vocabulary, surface_tokens
+from .vocabulary import Vocabulary, medical_shaped, surface_tokens
 
 MAX_QUERY_CHARS = 4000
 MAX_GROUPS = 48
@@ -230,6 +230,9 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
         "many",
     ]
 )
+# A capitalised word inside a sentence names something (a brand, a person): never "corrected".
+_NAME_WORD = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
+_LETTERED = frozenset({"hepatitis", "vitamin", "type", "group", "influenza"})
 _ABBREV_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,6}\b")
 # "without diabetes or kidney disease": the words a negation cue governs, up to the next
 # clause. "with and without X" asks about both, so it is no negation.
@@ -288,9 +291,10 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
         if m.group(0) in vocab.abbreviations
     }
     tokens = surface_tokens(text)
+    names = {m.lower() for m in _NAME_WORD.findall(text)}
     if speller:
         for i, token in enumerate(tokens):
-            if _correctable(token, vocab, abbreviations):
+            if _correctable(token, vocab, abbreviations) and token not in names:
                 fixed = speller(token)
                 if fixed and fixed != token:
                     plan.corrections[token] = fixed
@@ -300,6 +304,8 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
     i = 0
     while i < len(tokens) and len(plan.groups) < MAX_GROUPS:
         span, group = _match(tokens, i, vocab, abbreviations)
+        if group is None and i and _subtype_letter(tokens[i], tokens[i - 1]):
+            group = Group(source=tokens[i], terms=(Term(tokens[i], 1.0),))  # "hepatitis c"
         i += span
         if group and group.source not in seen:
             seen.add(group.source)
@@ -309,9 +315,17 @@ def plan_query(text: str, vocab: Vocabulary, speller: Speller | None = None) -> 
     return plan
 
 
+def _subtype_letter(token: str, before: str) -> bool:
+    """The letter of "hepatitis C" or "vitamin D" names the concept; alone, it is noise."""
+    return len(token) == 1 and token in "abcde" and (medical_shaped(before) or before in _LETTERED)
+
+
 def _correctable(token: str, vocab: Vocabulary, abbreviations: dict[str, str]) -> bool:
+    """A drug- or disease-shaped word the library lacks is an unknown topic to report, not a
+    misspelling of whatever library word is closest ("hypophosphatasia")."""
     return (
         len(token) >= 5
+        and not medical_shaped(token)
         and token.isalpha()
         and token not in QUESTION_WORDS
         and token not in abbreviations

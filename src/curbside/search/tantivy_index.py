@@ -16,6 +16,7 @@ import re
 import shutil
 import time
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -34,6 +35,7 @@ FIELD_WEIGHTS = {"title": 1.5, "section": 0.5, "body": 1.0}
 MARKER = "curbside-applied.json"
 COMMIT_EVERY = 50_000
 NEGATED_WEIGHT = 0.2
+_SENTENCE_START = re.compile(r"(^|[.?!:]\s*|\n\s*[-*]?\s*)$")
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -90,6 +92,8 @@ class TantivyRetriever:
         self.weights = field_weights or dict(FIELD_WEIGHTS)
         self.analyzers = _analyzers()
         self.analyzer = self.analyzers[ANALYZER]
+        # The same passages are tokenised by every ask of a question and by later questions.
+        self._analyze = lru_cache(maxsize=50_000)(lambda text: tuple(self.analyzer.analyze(text)))
         self.schema = _schema()
         self.index = self._open()
         self._writer: tantivy.IndexWriter | None = None
@@ -248,8 +252,9 @@ class TantivyRetriever:
         return self.index.searcher()
 
     def tokenize(self, text: str) -> list[str]:
-        """Index terms of a text, exactly as the body field indexes them."""
-        return self.analyzer.analyze(text)
+        """Index terms of a text, exactly as the body field indexes them (a copy: callers
+        may change it)."""
+        return list(self._analyze(text))
 
     def mentions(self, text: str) -> bool:
         """Whether the library holds every word of ``text`` (by its stem)."""
@@ -274,7 +279,9 @@ class TantivyRetriever:
         if searcher.doc_freq("body", stem) > 0:
             return None
         counts = dict(searcher.terms_with_prefix("body", stem[:2]))
-        limit = 1 if len(stem) < 6 else 2
+        # Two edits turn short words into other words ("lavender" -> "land"): only long
+        # words may be two edits away from the library's spelling ("phaeochromocytoma").
+        limit = 1 if len(stem) < 8 else 2
         close = process.extract(stem, list(counts), scorer=fuzz.ratio, limit=10, score_cutoff=70)
         scored = sorted(
             (Levenshtein.distance(stem, cand), -counts[cand], cand)
@@ -293,10 +300,14 @@ class TantivyRetriever:
             return None
         pid = searcher.doc(hits[0][1])["passage_id"][0]
         found = self.store.get_passages([pid]).get(pid)
-        for word in re.findall(r"[A-Za-z]+", found[0].text if found else ""):
-            if self.tokenize(word) == [stem]:
-                return word.lower()
-        return None
+        text = found[0].text if found else ""
+        words = [m for m in re.finditer(r"[A-Za-z]+", text) if self.tokenize(m.group()) == [stem]]
+        # Capitalised every time, and not only where a sentence starts, it is a name (an
+        # author, a place), not a word to correct a question into ("robaxin" is not "Robbins").
+        starts = [bool(_SENTENCE_START.search(text[: m.start()])) for m in words]
+        if not words or (all(m.group()[0].isupper() for m in words) and not all(starts)):
+            return None
+        return words[0].group().lower()
 
     def plan(self, text: str) -> QueryPlan:
         return plan_query(text, self.vocab, self.spell)

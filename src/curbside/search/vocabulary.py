@@ -20,6 +20,26 @@ MAX_PHRASE = 5
 _TOKEN = re.compile(r"[^\W_]+(?:[-.'’][^\W_]+)*\.?")
 
 
+# Word endings that mark a drug (the international nonproprietary name stems: "-mab",
+# "-cept", "-siran", "-orexant") or a disease ("-itis", "-asia"). A word of this shape that the
+# library never uses is an unknown topic, never a misspelling of some library word.
+_MEDICAL_SHAPE = re.compile(
+    r"(itis|osis|iasis|aemia|emia|oma|pathy|algia|asia|plasia|penia|trophy|uria|megaly|"
+    r"mab|cept|siran|nersen|gene|vec|mod|orexant|olone|stat|glutide|tide|gliflozin|gliptin|"
+    r"vir|previr|buvir|asvir|tril|pril|sartan|olol|statin|mycin|cillin|azole|tinib|rafenib|"
+    r"parib|lisib|zomib|ciclib|parin|xaban|gatran|dipine|prazole|oxacin|cycline|setron|"
+    r"triptan|lukast|platin|taxel|rubicin|ketamine|caftor|fungin|penem|bactam|dronate|"
+    r"coxib|terol|sonide|metasone|ridone|apine|peridol|azepam|zolam|oxetine|plase|curium|"
+    r"semide|thiazide|stigmine|tecan|relix|glinide|gepant|ditan|lutamide|trozole|fenac|"
+    r"profen|triptyline|pramine|afil|tadine|tidine|dazole|sertib|rsen|lumab|zumab|ximab)$"
+)
+
+
+def medical_shaped(word: str) -> bool:
+    """Whether a word has the shape of a drug or disease name."""
+    return len(word) >= 6 and word.isalpha() and bool(_MEDICAL_SHAPE.search(word.lower()))
+
+
 def surface_tokens(text: str) -> list[str]:
     """Lower-cased words as the vocabulary sees them (hyphens and dots kept inside words)."""
     return [t.rstrip(".") if t.count(".") == 1 else t for t in _TOKEN.findall(text.lower())]

@@ -239,6 +239,18 @@ class SQLStore:
         with self.engine.connect() as conn:
             return [_document(r) for r in conn.execute(query)]
 
+    def find_documents_by_key_suffix(self, suffix: str) -> list[Document]:
+        """Current documents whose ingest key ends so ("#ngc-9512": one record of a file)."""
+        query = select(D).where(D.c.status == "current", D.c.key.endswith(suffix, autoescape=True))
+        with self.engine.connect() as conn:
+            return [_document(r) for r in conn.execute(query.limit(5))]
+
+    def document_titles(self) -> list[tuple[str, str]]:
+        """(id, title) of every current document."""
+        query = select(D.c.id, D.c.title).where(D.c.status == "current")
+        with self.engine.connect() as conn:
+            return [(r.id, r.title) for r in conn.execute(query)]
+
     def document_passages(self, document_id: str) -> list[Passage]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(P).where(P.c.document_id == document_id).order_by(P.c.ord))
