@@ -41,6 +41,15 @@ def render_article(article: Article, console: Console) -> None:
         f"{escape(article.bottom_line.text)} {_marks(article.bottom_line.citations)}",
         highlight=False,
     )
+    if article.abstained and article.metadata.get("abstain_reason"):
+        console.print(escape(article.metadata["abstain_reason"]), style="dim", highlight=False)
+    unanswered = article.metadata.get("unanswered_asks") or []
+    if unanswered and not article.abstained:
+        console.print(
+            "\n[yellow]The library holds no answer to this part of the question:[/yellow]"
+        )
+        for ask in unanswered:
+            console.print(f"  • {escape(ask)}", highlight=False)
     if article.abstained and article.closest_topics:
         console.print("\nClosest topics in the library:")
         for topic in article.closest_topics:

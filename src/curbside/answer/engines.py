@@ -3,6 +3,7 @@ then has the last word whatever the engine. The extractive engine needs no langu
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from .analyse import Analysis
@@ -10,6 +11,8 @@ from .compose import Draft, DraftBullet, group_sections
 from .evidence import Candidate
 
 BOTTOM_LINE_MAX = 2
+FIRST_STEPS = 3
+_EMERGENCY = re.compile(r"\b(emergency|immediate|urgent|first steps?|resuscitat\w*)\b", re.I)
 ASK_LINES = 3  # a bottom line answers at most this many asks; the sections hold the rest
 
 
@@ -40,6 +43,13 @@ def _bottom_line(analysis: Analysis, chosen: list[Candidate]) -> list[Candidate]
     if not chosen:
         return []
     ranked = sorted(chosen, key=lambda c: (-c.score, c.rank, c.offset))
+    if analysis.intent == "treatment" and _EMERGENCY.search(analysis.question):
+        # "What is the emergency treatment …": the first steps, in the order the source gives
+        # them, are the answer (protect the heart, then shift potassium, then remove it).
+        main = ranked[0].document.id
+        steps = [c for c in chosen if c.first_step and c.document.id == main]
+        if len(steps) >= 2:
+            return sorted(steps, key=lambda c: (c.passage.ord, c.offset))[:FIRST_STEPS]
     wanted = {"dose"} if analysis.intent == "dose" else set(analysis.intents)
     first = next((c for c in ranked if c.features & wanted), ranked[0])
     lead = [first]

@@ -45,11 +45,18 @@ RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
 LONG_WORDS = 100
+# Under a heading of first steps, a treatment section's first statement counts 1 + this, its
+# second 1 + this / 2, and so on (fitted on bundled.jsonl: hyperkalaemia's calcium gluconate).
+FIRST_STEP_BONUS = 0.4
+FIRST_STEP_HEADING = re.compile(
+    r"initial|first[- ]line|immediate|emergency|acute (treatment|management)|resuscitation", re.I
+)
 # An answer's main documents: those with its best statements. Another document must give
 # more than one statement to be cited.
 MAIN_DOCUMENTS = 2
-# A word of the case description counts this much of a word of the ask itself.
-BACKGROUND_WEIGHT = 0.35
+# A word of the case description counts this much of a word of the ask itself (fitted on
+# ngc_vignettes_dev.jsonl: 0.35 -> 0.1 took false abstention from 0.205 to 0.108).
+BACKGROUND_WEIGHT = 0.1
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _AGE_WORD = re.compile(r"^\d+[- ](year|month|week|day)s?[- ]old$")
@@ -73,6 +80,7 @@ class Candidate:
     rare: frozenset[str] = frozenset()
     groups: dict[int, float] = field(default_factory=dict)
     ask: int = 0  # which ask of the question it was chosen for
+    first_step: bool = False  # the first statement of a section of first treatment steps
 
 
 @dataclass
@@ -217,7 +225,12 @@ def candidates(
         context = set(tokenize(f"{document.title} {passage.section_path}"))
         prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
-        for start, quote, text, words in statements(passage.text, passage.section_path):
+        first_steps = analysis.intent in ("treatment", "dose") and bool(
+            FIRST_STEP_HEADING.search(passage.section_path)
+        )
+        for position, (start, quote, text, words) in enumerate(
+            statements(passage.text, passage.section_path)
+        ):
             tokens = frozenset(tokenize(text))
             coverage = weights.coverage(tokens)
             in_context = weights.coverage(tokens | context)
@@ -230,6 +243,8 @@ def candidates(
             )
             score *= population_factor(text, passage.section_path, analysis)
             score *= heading_factor(passage.section_path)
+            if first_steps:  # a treatment section states its first step first
+                score *= 1 + FIRST_STEP_BONUS / (1 + position)
             if words > LONG_WORDS:
                 score *= 0.8
             if META_LABEL.search(text):
@@ -251,6 +266,7 @@ def candidates(
                     numbers=frozenset(_NUMBER.findall(text)),
                     rare=weights.rare(tokens),
                     groups=weights.covered(tokens),
+                    first_step=first_steps and position == 0,
                 )
             )
     return out

@@ -27,6 +27,10 @@ WHOLE_QUESTION_SHARE = 0.8
 SUBJECT_WORDS, SUBJECT_IDF = 2, 3.0
 # An ask without a topic of its own is answered from the whole question's best documents.
 AGREED_DOCUMENTS = 5
+# An ask reads at most this many passages, its own and the whole question's together.
+MERGED_HITS = 40
+# An ask's passage from the whole question's n-th document counts RANK_DECAY ** n.
+RANK_DECAY = 0.9
 TOPIC_TYPES = ("drug", "condition")
 # Documents whose title embedding comes within this cosine of the question's are candidates
 # however few words they share with it (fitted on ngc_vignettes_dev.jsonl: answerable vignettes
@@ -150,15 +154,23 @@ def _own_topic(
 def _merge(own: list[Hit], whole: list[Hit], own_topic: bool) -> list[Hit]:
     """The ask's hits from the documents the whole question found, then the whole question's
     hits. An ask about a topic of its own keeps hits from any document."""
-    agreed = list(dict.fromkeys(h.document.id for h in whole))[:AGREED_DOCUMENTS]
+    ranked = list(dict.fromkeys(h.document.id for h in whole))
+    agreed = ranked[:AGREED_DOCUMENTS]
     if not own_topic:
-        own = [h for h in own if h.document.id in agreed]
+        # The whole question, case included, is the better judge of which document is the
+        # source: the ask's words alone ("what antibiotic?") fit many.
+        rank = {doc: n for n, doc in enumerate(agreed)}
+        own = [
+            Hit(h.passage, h.document, h.score * RANK_DECAY ** rank[h.document.id])
+            for h in own
+            if h.document.id in rank
+        ]
     seen = {h.passage.id for h in own}
     top_own = max((h.score for h in own), default=1.0)
     top_whole = max((h.score for h in whole), default=1.0) or 1.0
     scale = WHOLE_QUESTION_SHARE * top_own / top_whole
     extra = [Hit(h.passage, h.document, h.score * scale) for h in whole if h.passage.id not in seen]
-    return sorted([*own, *extra], key=lambda h: -h.score)
+    return sorted([*own, *extra], key=lambda h: -h.score)[:MERGED_HITS]
 
 
 def best_coverage(
