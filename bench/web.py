@@ -6,7 +6,8 @@ Starts the server over the bundled library in a temporary CURBSIDE_HOME, creates
 articles, then runs a bounded Python load generator (httpx, keep-alive clients on threads in
 a few processes, a fixed number of requests and a time cap) against:
 
-- article pages: GET /a/{slug} over the pre-created articles (served from the store);
+- article pages: GET /a/{slug} over the pre-created articles, approved by a reviewer (the
+  page every reader gets, served from the store; an unapproved one is its asker's alone);
 - /api/ask, new questions: every request a question not asked before, so the engine runs;
 - /api/ask, stored question: the same question again (the answer comes from the store).
 
@@ -36,6 +37,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from curbside.review import accounts, service  # noqa: E402
+from curbside.settings import Settings  # noqa: E402
+from curbside.store.sql import open_store  # noqa: E402
 from curbside.web.testing import ServerProcess  # noqa: E402
 
 CASES = ROOT / "eval" / "cases" / "bundled.jsonl"
@@ -49,6 +53,21 @@ ARTICLE_QUESTIONS = [
 ]
 # A question varied by a leading phrase is a new question to the engine (another key).
 VARIATIONS = ["", "In adults, ", "Briefly, ", "In primary care, ", "For a new patient, "]
+
+
+def approve_all(home: Path, article_ids: list[str]) -> None:
+    """Approve the articles as a reviewer would: only approved answers are public pages."""
+    store = open_store(Settings(home=home, database_url=None))
+    try:
+        reviewer = accounts.create_user(
+            store, accounts.OPERATOR, email="bench@example.org", name="Bench", role="reviewer"
+        )
+        for article_id in article_ids:
+            seen = store.get_article(article_id)["version"]
+            claimed = service.claim(store, reviewer, article_id, seen)
+            service.approve(store, reviewer, article_id, claimed.version)
+    finally:
+        store.engine.dispose()
 
 
 @dataclass
@@ -238,11 +257,14 @@ def main() -> int:
             home, workers=args.workers, env=env, access_log=args.access_log
         ) as server:
             with httpx.Client(base_url=server.url, timeout=60) as client:
-                slugs = []
+                slugs, ids = [], []
                 for q in ARTICLE_QUESTIONS:
                     response = client.post("/api/ask", json={"question": q})
                     response.raise_for_status()
                     slugs.append(response.json()["slug"])
+                    ids.append(response.json()["id"])
+                approve_all(home, ids)
+                client.cookies.clear()  # read as any visitor does, not as the asker
                 for i in range(200):  # every worker renders and caches every page once
                     client.get(f"/a/{slugs[i % len(slugs)]}").raise_for_status()
             pages = [Call("GET", f"/a/{slugs[i % len(slugs)]}") for i in range(args.pages)]

@@ -7,10 +7,11 @@
     ├── IngestError          one input could not become a document (reported as "path: reason")
     ├── SearchError          the search index is unusable
     ├── BadRequest           user input we refuse with a clear message
+    │   ├── QuestionTooLong      a question over the one limit (never cut to fit)
     │   └── UnsupportedNumbers   an edit brings a number its evidence does not hold, no reason
-    ├── AuthError            no valid credentials: wrong password, bad or revoked token, expired
-    │   │                    session, inactive account (HTTP 401)
-    │   └── LockedOut        too many failed sign-ins; the account waits out its lockout
+    ├── AuthError            no valid credentials: wrong password (or a client locked out of the
+    │                        account: the same error), bad or revoked token, expired session,
+    │                        inactive account (HTTP 401)
     ├── Forbidden            authenticated, but the role may not do this, or a bad CSRF token (403)
     └── Conflict             the article changed since the actor saw it (409); carries the
         │                    rejected action so that nothing the actor wrote is lost
@@ -60,6 +61,18 @@ class BadRequest(CurbsideError):
     pass
 
 
+class QuestionTooLong(BadRequest):
+    """A question longer than the limit the form, the API and the pipeline share."""
+
+    def __init__(self, limit: int, length: int):
+        self.limit = limit
+        self.length = length
+        super().__init__(
+            f"Questions can be at most {limit:,} characters; yours has {length:,}. "
+            "Shorten it and ask again."
+        )
+
+
 class UnsupportedNumbers(BadRequest):
     """An edit introduces numbers that no evidence quote of the bullet carries."""
 
@@ -70,12 +83,6 @@ class UnsupportedNumbers(BadRequest):
 
 class AuthError(CurbsideError):
     pass
-
-
-class LockedOut(AuthError):
-    def __init__(self, message: str, until: str):
-        self.until = until
-        super().__init__(message)
 
 
 class Forbidden(CurbsideError):

@@ -46,15 +46,33 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     ask_rate_limit: int = Field(default=30, description="Questions per client per minute.")
     anonymous_can_ask: bool = Field(default=True, description="Whether visitors may ask.")
+    unreviewed_visible_to_staff: bool = Field(
+        default=False,
+        description="Show answers that no reviewer has approved yet to every signed-in user "
+        "(home page, related questions, the answers' pages), for an institution whose staff "
+        "share them. Off: each person sees only their own until approved. Visitors who are "
+        "not signed in never see another person's unreviewed answer either way.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure even on plain-HTTP requests: for a TLS "
-        "proxy that does not send X-Forwarded-Proto (uvicorn trusts it from 127.0.0.1).",
+        "proxy that does not send X-Forwarded-Proto, or is not in trusted_proxies.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8, ::1) of "
+        "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed. "
+        "Empty (the default): no such header is believed from anyone, so the client address "
+        "that rate limits and sign-in lockouts count is the connection's own.",
     )
     editorial_policy: str = Field(
         default=EDITORIAL_POLICY,
         description="Text of the editorial-policy page (Markdown); say who reviews and how.",
     )
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def resolved_database_url(self) -> str:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from curbside.answer.article import ABSTAIN_TEXT, Article
-from curbside.answer.pipeline import answer
+from curbside.answer.pipeline import MAX_QUESTION_CHARS, answer
 from curbside.cli import app
-from curbside.errors import BadRequest
+from curbside.errors import BadRequest, QuestionTooLong
 from curbside.runtime import Runtime
 from curbside.search.query import clean_query
 
@@ -87,13 +87,18 @@ def test_any_question_text_answers_within_the_contract_or_is_refused_as_empty(
 ):
     try:
         article = answer(question, library, fresh=True, persist=False)
+    except QuestionTooLong as exc:
+        # Refused whole, never cut: only past the limit, and the message says by how much.
+        assert len(question.strip()) > MAX_QUESTION_CHARS
+        assert exc.length > MAX_QUESTION_CHARS and f"{MAX_QUESTION_CHARS:,}" in str(exc)
+        return
     except BadRequest:
         assert _is_blank(question), f"refused a non-empty question: {question!r}"
         return
     assert not _is_blank(question), "an empty question was answered"
     assert_contract(article, library.store)
     assert article.bottom_line.text
-    assert len(article.question) <= 2000
+    assert len(article.question) <= MAX_QUESTION_CHARS
     assert "\x00" not in article.question
 
 

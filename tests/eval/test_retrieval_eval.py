@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,22 @@ def test_eval_retrieval_on_a_folder_that_is_not_beir(tmp_path: Path):
     result = _run(tmp_path, "--beir", str(tmp_path / "empty"), "--json")
     assert result.exit_code == 1
     assert "qrels/test.tsv" in result.output
+
+
+def test_eval_retrieval_without_bm25s_runs_curbside_and_says_how_to_install_it(
+    tmp_path: Path, beir: Path, monkeypatch
+):
+    # None in sys.modules makes `import bm25s` raise ImportError, as on an install without
+    # the development extras.
+    monkeypatch.setitem(sys.modules, "bm25s", None)
+    result = _run(tmp_path, "--beir", str(beir), "--json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "ModuleNotFoundError" not in result.output
+    data = json.loads(result.stdout)
+    assert set(data["systems"]) == {"curbside"}
+    assert data["systems"]["curbside"]["recall@10"] == 1.0
+    assert "pip install bm25s==0.3.16 PyStemmer" in data["reference_skipped"]
+    assert "pip install bm25s==0.3.16 PyStemmer" in result.stderr
+    table = _run(tmp_path, "--beir", str(beir))
+    assert table.exit_code == 0, table.output
+    assert "reference BM25 was skipped" in table.stderr and "curbside" in table.stdout

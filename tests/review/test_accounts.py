@@ -1,4 +1,5 @@
-"""Accounts: argon2 passwords, lockout, hashed revocable tokens, sessions, CSRF, admin-only."""
+"""Accounts: argon2 passwords, hashed revocable tokens, sessions, CSRF, admin-only (signing in
+and its throttle: test_signin.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from curbside.errors import AuthError, BadRequest, Forbidden, LockedOut, NotFound
+from curbside.errors import AuthError, BadRequest, Forbidden, NotFound
 from curbside.review import accounts
-from curbside.review.accounts import LOCKOUT, MAX_FAILED_LOGINS, OPERATOR
+from curbside.review.accounts import OPERATOR
+from curbside.review.signin import authenticate
 from curbside.store import schema
 
 from .conftest import PASSWORD, make_user
@@ -26,49 +28,7 @@ def test_passwords_are_stored_as_argon2id_hashes_and_verified(store, reviewer):
     row = _row(store, schema.users, id=reviewer.id)
     assert row["password_hash"].startswith("$argon2id$")
     assert PASSWORD not in row["password_hash"]
-    assert accounts.authenticate(store, "REV@example.org ", PASSWORD).id == reviewer.id
-
-
-def test_wrong_password_and_unknown_email_get_the_same_answer(store, reviewer):
-    with pytest.raises(AuthError) as wrong:
-        accounts.authenticate(store, reviewer.email, "not the password")
-    with pytest.raises(AuthError) as unknown:
-        accounts.authenticate(store, "nobody@example.org", PASSWORD)
-    assert str(wrong.value) == str(unknown.value) == "wrong email or password"
-
-
-def test_repeated_failures_lock_the_account_even_against_the_right_password(store, reviewer):
-    start = datetime.now(UTC)
-    for _ in range(MAX_FAILED_LOGINS):
-        with pytest.raises(AuthError) as info:
-            accounts.authenticate(store, reviewer.email, "guess", now=start)
-        assert not isinstance(info.value, LockedOut)
-    with pytest.raises(LockedOut) as locked:
-        accounts.authenticate(store, reviewer.email, PASSWORD, now=start + timedelta(minutes=1))
-    assert locked.value.until
-    assert accounts.get_user(store, reviewer.id).locked_until == locked.value.until
-
-    later = start + LOCKOUT + timedelta(seconds=1)
-    assert accounts.authenticate(store, reviewer.email, PASSWORD, now=later).id == reviewer.id
-    assert _row(store, schema.users, id=reviewer.id)["failed_logins"] == 0
-
-
-def test_a_success_resets_the_failure_count(store, reviewer):
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        with pytest.raises(AuthError):
-            accounts.authenticate(store, reviewer.email, "guess")
-    accounts.authenticate(store, reviewer.email, PASSWORD)
-    with pytest.raises(AuthError) as info:
-        accounts.authenticate(store, reviewer.email, "guess")
-    assert not isinstance(info.value, LockedOut)
-
-
-def test_an_admin_password_reset_lifts_a_lockout(store, reviewer, admin):
-    for _ in range(MAX_FAILED_LOGINS):
-        with pytest.raises(AuthError):
-            accounts.authenticate(store, reviewer.email, "guess")
-    accounts.set_password(store, admin, reviewer.id, "a brand new passphrase")
-    assert accounts.authenticate(store, reviewer.email, "a brand new passphrase")
+    assert authenticate(store, "REV@example.org ", PASSWORD).id == reviewer.id
 
 
 def test_deactivated_accounts_cannot_sign_in_or_use_tokens_or_sessions(store, reviewer, admin):
@@ -76,7 +36,7 @@ def test_deactivated_accounts_cannot_sign_in_or_use_tokens_or_sessions(store, re
     cookie, _ = accounts.start_session(store, reviewer)
     accounts.set_active(store, admin, reviewer.id, False)
     with pytest.raises(AuthError):
-        accounts.authenticate(store, reviewer.email, PASSWORD)
+        authenticate(store, reviewer.email, PASSWORD)
     with pytest.raises(AuthError):
         accounts.user_for_token(store, token)
     with pytest.raises(AuthError):
@@ -137,7 +97,7 @@ def test_account_input_is_validated(store, admin):
 def test_token_only_accounts_cannot_sign_in_with_a_password(store):
     user = accounts.create_user(store, OPERATOR, email="bot@example.org", name="Bot", role="reader")
     with pytest.raises(AuthError):
-        accounts.authenticate(store, user.email, "")
+        authenticate(store, user.email, "")
     _, token = accounts.issue_token(store, OPERATOR, user.id)
     assert accounts.user_for_token(store, token).email == "bot@example.org"
 

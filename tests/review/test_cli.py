@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from curbside.cli import app
 from curbside.errors import AuthError
-from curbside.review import accounts, service
+from curbside.review import accounts, service, signin
 from curbside.settings import Settings
 from curbside.store.sql import open_store
 
@@ -22,8 +23,8 @@ def cli(tmp_path: Path):
     env = {"CURBSIDE_HOME": str(tmp_path / "cli-home"), "CURBSIDE_DATABASE_URL": None}
     runner = CliRunner()
 
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), env=env)
+    def run(*args: str, code: int = 0, stdin: str | None = None):
+        result = runner.invoke(app, list(args), env=env, input=stdin)
         assert result.exit_code == code, result.output
         return result
 
@@ -101,3 +102,46 @@ def test_cli_ingest_of_a_changed_cited_document_sends_the_answer_back_to_review(
         "user_created",
         "token_issued",
     ] or len(everything) > 3
+
+
+def test_users_add_and_password_read_the_password_from_stdin(cli):
+    secret = "  a passphrase from the vault, spaces kept  "
+    cli("users", "add", "ada@example.org", "--role", "reviewer", "--password-stdin",
+        stdin=secret + "\n" + "a second line is not read\n")  # fmt: skip
+    user = _with_store(cli.settings, lambda s: signin.authenticate(s, "ada@example.org", secret))
+    assert user.role == "reviewer"
+    # Windows line ends too; and `users password` takes it the same way.
+    cli("users", "password", "ada@example.org", "--password-stdin", stdin="new vault secret\r\n")
+    assert _with_store(
+        cli.settings, lambda s: signin.authenticate(s, "ada@example.org", "new vault secret")
+    )
+    # Nothing on stdin, a short password, or two ways at once: refused, nothing created.
+    empty = cli("users", "add", "bo@example.org", "--password-stdin", stdin="", code=1)
+    assert "no password on standard input" in empty.output
+    short = cli("users", "add", "bo@example.org", "--password-stdin", stdin="short\n", code=1)
+    assert "10 to 1024 characters" in short.output
+    both = ("users", "add", "bo@example.org", "--password", "x" * 12, "--password-stdin")
+    assert "give one of" in cli(*both, stdin="y" * 12, code=2).output
+    with pytest.raises(Exception, match="no user"):
+        _with_store(cli.settings, lambda s: accounts.find_user(s, "bo@example.org"))
+
+
+@pytest.mark.slow
+def test_password_stdin_in_a_real_process_reading_a_pipe(tmp_path):
+    """As an operator's script runs it: the secret comes through a pipe, not an argument."""
+    import subprocess
+
+    from curbside.web.testing import curbside_command
+
+    env = {**os.environ, "CURBSIDE_HOME": str(tmp_path / "home")}
+    env.pop("CURBSIDE_DATABASE_URL", None)
+    args = [*curbside_command(), "users", "add", "cy@example.org", "--password-stdin"]
+    done = subprocess.run(
+        args, input="piped passphrase 42\n", env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    store = open_store(Settings(home=tmp_path / "home", database_url=None))
+    try:
+        assert signin.authenticate(store, "cy@example.org", "piped passphrase 42")
+    finally:
+        store.engine.dispose()

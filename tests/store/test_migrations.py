@@ -97,3 +97,22 @@ def test_a_library_made_before_0004_loses_its_redundant_key_index(tmp_path: Path
         assert "USING INDEX" in " ".join(str(row) for row in plan)  # still no table scan
     finally:
         engine.dispose()
+
+
+def test_a_library_made_before_0005_gains_the_askers_table_and_keeps_its_articles(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'curbside.db'}")
+    try:
+        migrate(engine)
+        with engine.begin() as conn:  # as a database made before 0005 was
+            conn.exec_driver_sql("DROP TABLE article_askers")
+            conn.execute(
+                schema.migrations.delete().where(schema.migrations.c.name == "0005_article_askers")
+            )
+        assert "article_askers" not in inspect(engine).get_table_names()
+        assert migrate(engine) == ["0005_article_askers"]
+        columns = {c["name"] for c in inspect(engine).get_columns("article_askers")}
+        assert columns == {"article_id", "asker", "asked_at"}
+        names = {ix["name"] for ix in inspect(engine).get_indexes("article_askers")}
+        assert "ix_article_askers_asker" in names
+    finally:
+        engine.dispose()

@@ -77,13 +77,18 @@ class ReviewSite:
     def bearer(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
-    def browser(self, base_url: str = "http://testserver") -> TestClient:
-        """Another visitor of the same app (its own cookies); the app is already started."""
-        return TestClient(self.client.app, base_url=base_url)
+    def browser(
+        self, base_url: str = "http://testserver", address: str = "testclient"
+    ) -> TestClient:
+        """Another visitor of the same app (its own cookies, its own client address); the
+        app is already started."""
+        return TestClient(self.client.app, base_url=base_url, client=(address, 50000))
 
-    def login(self, role: str, base_url: str = "http://testserver") -> TestClient:
+    def login(
+        self, role: str, base_url: str = "http://testserver", address: str = "testclient"
+    ) -> TestClient:
         """A client signed in through the login form; ``client.csrf`` is its CSRF token."""
-        client = self.browser(base_url)
+        client = self.browser(base_url, address)
         token = LOGIN_CSRF.search(client.get("/login").text)[1]
         email = f"{role}@example.org"
         form = {"email": email, "password": PASSWORD, "login_csrf": token}

@@ -60,10 +60,15 @@ def browser():
 
 
 class Tab:
-    """A page in a fresh browser context that records every console error."""
+    """A page in a fresh browser context that records every console error.
 
-    def __init__(self, browser, server: ServerProcess, viewport: dict):
-        self.context = browser.new_context(viewport=viewport, base_url=server.url)
+    ``storage_state`` (cookies) makes it the same visitor as another context was.
+    """
+
+    def __init__(self, browser, server: ServerProcess, viewport: dict, storage_state=None):
+        self.context = browser.new_context(
+            viewport=viewport, base_url=server.url, storage_state=storage_state
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on(
@@ -74,11 +79,13 @@ class Tab:
 
 
 @pytest.fixture
-def open_tab(browser, server) -> Iterator:
+def open_tab(browser, server, asker) -> Iterator:
+    """Tabs of the visitor who asked the B12 question (their visitor cookie), who may see
+    its answer before a reviewer approves it; ``as_asker=False`` for a new visitor."""
     tabs: list[Tab] = []
 
-    def _open(viewport: dict = DESKTOP):
-        tab = Tab(browser, server, viewport)
+    def _open(viewport: dict = DESKTOP, as_asker: bool = True):
+        tab = Tab(browser, server, viewport, asker["storage"] if as_asker else None)
         tabs.append(tab)
         return tab.page
 
@@ -98,13 +105,23 @@ def ask(page, question: str, audience: str = "clinician") -> None:
 
 
 @pytest.fixture(scope="module")
-def b12_url(browser, server) -> str:
+def asker(browser, server) -> dict:
+    """The visitor who asked the B12 question: the answer's URL, and their browser's state."""
     context = browser.new_context(base_url=server.url)
     page = context.new_page()
     ask(page, B12_QUESTION)
-    url = page.url
+    state = {"url": page.url, "storage": context.storage_state()}
     context.close()
-    return url
+    return state
+
+
+@pytest.fixture(scope="module")
+def b12_url(asker) -> str:
+    return asker["url"]
+
+
+def cookies_of(asker: dict) -> dict[str, str]:
+    return {c["name"]: c["value"] for c in asker["storage"]["cookies"]}
 
 
 def test_asking_shows_sections_markers_and_references(open_tab, b12_url):
@@ -140,7 +157,9 @@ def test_opening_a_bullets_evidence_shows_its_quote_and_passage(open_tab, b12_ur
     assert highlight not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
-def test_switching_audience_changes_wording_in_place_and_keeps_numbers(open_tab, b12_url, server):
+def test_switching_audience_changes_wording_in_place_and_keeps_numbers(
+    open_tab, b12_url, server, asker
+):
     page = open_tab()
     page.goto(b12_url)
     page.evaluate("window.notReloaded = true")
@@ -150,7 +169,8 @@ def test_switching_audience_changes_wording_in_place_and_keeps_numbers(open_tab,
     patient = page.locator(".bottom-line > p").inner_text()
     assert page.evaluate("window.notReloaded === true"), "the page reloaded instead"
     assert "audience=patient" in page.url
-    stored = httpx.get(server.url + "/api/articles/" + b12_url.rsplit("/", 1)[1]).json()
+    slug = b12_url.rsplit("/", 1)[1]
+    stored = httpx.get(server.url + "/api/articles/" + slug, cookies=cookies_of(asker)).json()
     text = stored["bottom_line"]["text"]
     assert clinician.startswith(text)
     assert patient.startswith(plain_words(text)) and patient != clinician
@@ -165,8 +185,10 @@ def test_switching_audience_changes_wording_in_place_and_keeps_numbers(open_tab,
     assert page.locator(".bottom-line > p").inner_text() == clinician
 
 
-def test_audience_switch_works_without_javascript(browser, server, b12_url):
-    context = browser.new_context(java_script_enabled=False, base_url=server.url)
+def test_audience_switch_works_without_javascript(browser, server, b12_url, asker):
+    context = browser.new_context(
+        java_script_enabled=False, base_url=server.url, storage_state=asker["storage"]
+    )
     page = context.new_page()
     page.goto(b12_url)
     page.locator("[data-audience-switch=patient]").click()

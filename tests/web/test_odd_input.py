@@ -67,10 +67,10 @@ def test_api_ask_with_broken_json_is_422(bundled_client):
 def test_empty_question_is_refused_with_a_clear_message(bundled_client):
     response = bundled_client.post("/api/ask", json={"question": "  "})
     assert response.status_code == 422
-    assert response.json()["error"] == "the question is empty"
+    assert response.json()["error"] == "The question is empty: type a question, then ask."
     page = bundled_client.post("/ask", data={"question": " "})
     assert page.status_code == 422
-    assert "the question is empty" in page.text
+    assert "The question is empty" in page.text
     assert 'name="question"' in page.text  # the box is there to try again
 
 

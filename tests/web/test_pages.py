@@ -46,7 +46,9 @@ def test_home_has_question_box_audience_choice_recent_answers_and_library(
     assert '<form class="ask" method="post" action="/ask"' in html
     assert "Which best describes you?" in html
     assert 'value="clinician" checked' in html
-    assert f'href="/a/{b12_article["slug"]}"' in html
+    # Not approved: listed for no one, not even the visitor who asked it.
+    assert "Recently approved answers" in html
+    assert b12_article["slug"] not in html and "What cyanocobalamin dose" not in html
     assert "45 documents" in html and "Curbside demonstration library" in html
 
 
@@ -238,6 +240,40 @@ def test_document_page_anchors_every_passage(bundled_client, b12_article):
     assert "Sources this summary summarises" in html
 
 
+def test_library_says_once_that_the_bundled_documents_are_demonstrations(bundled_client):
+    page = bundled_client.get("/library").text
+    assert page.count("not clinically reviewed") == 1
+    assert "These documents are demonstration summaries" in page
+    document = re.search(r'href="/library/([0-9a-f]+)"', page)[1]
+    html = bundled_client.get(f"/library/{document}").text
+    banner = html.split('class="banner banner-demo"')[1].split("</p>")[0]
+    assert banner.lower().count("not clinically reviewed") == 1
+
+
+def test_document_passages_show_lists_as_lists_without_markdown_hyphens(make_client, tmp_path):
+    client = make_client()
+    path = tmp_path / "lists.md"
+    path.write_text(
+        "---\ntitle: Lists\nkind: protocol\n---\n# Lists\n\n## Steps\n"
+        "Before the list.\n\n- First item, with a line\n  that continues.\n- Second item.\n\n"
+        "1. Numbered one.\n2. Numbered two.\n"
+    )
+    rt = client.app.state.web.rt
+    from curbside.library.ingest import ingest
+
+    ingest([path], rt.store, rt.retriever)
+    document = rt.store.list_documents("Lists")[0]
+    html = client.get(f"/library/{document.id}").text
+    text = html.split('<h2 id="passages-title">')[1]
+    assert "<li>First item, with a line that continues.</li>" in text
+    assert "<li>Second item.</li>" in text
+    assert "<ol><li>Numbered one.</li><li>Numbered two.</li></ol>" in text
+    assert "<p>Before the list.</p>" in text
+    assert not re.search(r">\s*- ", text) and "\n- " not in text
+    search = client.get("/search", params={"q": "second item"}).text
+    assert "Second item" in search and "- Second item" not in search
+
+
 def test_document_page_says_when_it_is_superseded(make_client, tmp_path):
     client = make_client()
     folder = tmp_path / "docs"
@@ -314,8 +350,11 @@ def test_first_question_on_an_empty_library_loads_the_bundled_library(make_clien
     assert "45 documents" in client.get("/").text
 
 
-def test_cached_pages_skip_routing_but_not_headers(bundled_client, b12_article):
-    url = f"/a/{b12_article['slug']}"
+def test_cached_pages_skip_routing_but_not_headers(bundled_client):
+    # Only approved pages are cached: they are the same for every visitor.
+    data = bundled_client.post("/api/ask", json={"question": "hydroxocobalamin maintenance"})
+    bundled_client.app.state.web.rt.store.set_article_status(data.json()["id"], "approved")
+    url = f"/a/{data.json()['slug']}"
     routed = bundled_client.get(url, params={"audience": "clinician"})  # never the fast path
     bundled_client.cookies.delete(AUDIENCE_COOKIE)
     bundled_client.get(url)  # fills the cache

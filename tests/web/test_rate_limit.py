@@ -67,7 +67,7 @@ def test_api_ask_beyond_the_limit_is_429_json_with_retry_after(make_client):
     refused = client.post("/api/ask", json={"question": "b12 dose"})
     assert refused.status_code == 429
     assert refused.json()["status"] == 429
-    assert "too many questions" in refused.json()["error"]
+    assert "Too many questions from this address" in refused.json()["error"]
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     # The form shares the same window, and says so in a page.
     page = client.post("/ask", data={"question": "b12 dose"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..review.conftest import GUIDELINE
 from .test_escaping import assert_inert
 
 TEXTAREA = re.compile(r'name="(text-\d+-\d+)"[^>]*>([^<]*)</textarea>')
@@ -63,10 +64,11 @@ def test_review_page_shows_each_bullet_beside_its_evidence(site):
 
 def test_claim_edit_approve_shows_on_the_public_page_at_once(site):
     slug_url = f"/a/{site.article['slug']}"
-    assert "Pending human review" in site.client.get(slug_url).text
+    # Until approved, the reader who asked sees it, and nobody else.
+    assert "Pending human review" in site.client.get(slug_url, headers=site.bearer("reader")).text
     # Cached, and trusted for an hour: only the action's invalidation can refresh it.
     site.client.app.state.web.article_pages.revalidate_after = 3600.0
-    site.client.get(slug_url)
+    assert site.client.get(slug_url).status_code == 404
     reviewer = _claimed(site)
     original = _bullets(reviewer.get(f"/review/{site.id}").text)
     edited = original["text-0-0"] + " Take it with water."
@@ -87,6 +89,14 @@ def test_claim_edit_approve_shows_on_the_public_page_at_once(site):
     state = site.client.get(f"/api/articles/{site.id}/review").json()
     assert state["status"] == "approved" and state["shown_version"] == 2
     assert state["approvals"][0]["reviewer_name"] == "Dr Reviewer"
+    # Public now, so cached: a reviewer's next actions must show at once all the same.
+    site.reingest(GUIDELINE.replace("4 weeks", "2 to 4 weeks"))  # back to review
+    form = _form(reviewer, 2)
+    assert reviewer.post(f"/review/{site.id}/claim", data=form).status_code == 200
+    reviewer.post(f"/review/{site.id}/edit", data=_form(reviewer, 2, note="Re-checked."))
+    public = site.client.get(slug_url).text
+    assert "A newer version of this answer awaits review" in public
+    assert "Take it with water." in public and "Re-checked." not in public
 
 
 def test_a_number_absent_from_the_evidence_needs_a_reason_then_shows_as_an_addition(site):
@@ -181,8 +191,10 @@ def test_request_changes_and_reject_are_recorded_and_shown(site):
     reviewer.post(f"/review/{site.id}/edit", data=_form(reviewer, 1, note="Cited."))
     rejected = reviewer.post(f"/review/{site.id}/reject", data=_form(reviewer, 2, comment="No."))
     assert "Rejected." in rejected.text
-    public = site.client.get(f"/a/{site.article['slug']}").text
-    assert "Rejected after review" in public and "Pending human review" not in public
+    url = f"/a/{site.article['slug']}"
+    asker = site.client.get(url, headers=site.bearer("reader")).text
+    assert "Rejected after review" in asker and "Pending human review" not in asker
+    assert site.client.get(url).status_code == 404  # never approved: never public
     actions = [e["action"] for e in reviewer.get(f"/api/articles/{site.id}/audit").json()]
     assert actions == ["claim", "request_changes", "edit", "reject"]
 

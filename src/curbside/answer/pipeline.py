@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..errors import BadRequest
+from ..errors import BadRequest, QuestionTooLong
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
@@ -37,7 +37,8 @@ from .retrieve import (
 )
 from .verify_draft import verify_draft
 
-MAX_QUESTION_CHARS = 2000
+# One limit for the ask form, the API and the engine: a longer question is refused, never cut.
+MAX_QUESTION_CHARS = 4000
 # Each ask after the first may add this many bullets to an answer's usual length.
 EXTRA_PER_ASK = 5
 # The titles of this many of an ask's best documents are compared with the question.
@@ -201,10 +202,15 @@ def _compose(question: str, answered: list[AskResult], engine: Engine, whole) ->
 def _validate(question: str, audience: str) -> str:
     if audience not in ("clinician", "patient"):
         raise BadRequest("audience must be 'clinician' or 'patient'")
-    question = " ".join(clean_query(question or "").split())
+    # Counted as typed: a browser sends each line break as CRLF but its text box (and its
+    # maxlength) counts one character, so the number in the message is the one the reader sees.
+    typed = (question or "").replace("\r\n", "\n").strip()
+    if len(typed) > MAX_QUESTION_CHARS:
+        raise QuestionTooLong(MAX_QUESTION_CHARS, len(typed))
+    question = " ".join(clean_query(typed).split())
     if not question:
-        raise BadRequest("the question is empty")
-    return question[:MAX_QUESTION_CHARS]
+        raise BadRequest("The question is empty: type a question, then ask.")
+    return question
 
 
 def _with_context(question: str, parent: Article | None) -> str:

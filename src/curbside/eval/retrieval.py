@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import tempfile
 import time
@@ -20,6 +21,28 @@ from .metrics import mrr_at, ndcg_at, recall_at
 
 DOC_DEPTH = 100
 PASSAGE_DEPTH = 300
+# The reference is a development extra (pyproject's [dev]); an install without it still
+# measures curbside.
+REFERENCE_MODULES = {"bm25s": "bm25s==0.3.16", "Stemmer": "PyStemmer"}
+
+
+def reference_missing() -> str | None:
+    """Why the reference BM25 cannot run in this environment, or None when it can."""
+    missing = []
+    for module, package in REFERENCE_MODULES.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    if not missing:
+        return None
+    return (
+        f"the reference BM25 was skipped: {' and '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} not installed. Install "
+        f"{'it' if len(missing) == 1 else 'them'} with "
+        f"`pip install {' '.join(REFERENCE_MODULES.values())}` (or `pip install -e '.[dev]'` "
+        "in a checkout) to compare; --no-reference skips it without this notice."
+    )
 
 
 def load_beir(folder: Path) -> tuple[Path, dict[str, str], dict[str, dict[str, int]]]:
@@ -70,6 +93,11 @@ def evaluate_beir(
     field_weights: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     corpus, queries, qrels = load_beir(folder)
+    skipped = reference_missing() if reference else None
+    if skipped:
+        reference = False
+        if console is not None:
+            console.print(f"note: {skipped}", markup=False, highlight=False)
     if limit:
         queries = dict(list(queries.items())[:limit])
     with tempfile.TemporaryDirectory(prefix="curbside-eval-") as tmp:
@@ -96,13 +124,16 @@ def evaluate_beir(
                 systems["bm25s (reference)"] = _reference(texts, queries, qrels, to_doc)
         finally:
             rt.close()
-    return {
+    results = {
         "dataset": folder.name,
         "queries": len(queries),
         "passages": len(to_doc),
         "ingest_failures": len(report.failed),
         "systems": systems,
     }
+    if skipped:
+        results["reference_skipped"] = skipped
+    return results
 
 
 def _reference(texts, queries, qrels, to_doc) -> dict[str, float]:

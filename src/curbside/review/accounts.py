@@ -1,8 +1,9 @@
-"""Accounts: users and roles, passwords with lockout, API tokens, web sessions with CSRF secrets.
+"""Accounts: users and roles, passwords, API tokens, web sessions with CSRF secrets (signing
+in with a password, and its throttle, are in signin.py).
 
 >>> admin = create_user(store, OPERATOR, email="a@x.org", name="Ada", role="admin",
 ...                     password="correct horse battery")          # doctest: +SKIP
->>> user = authenticate(store, "a@x.org", "correct horse battery")    # doctest: +SKIP
+>>> user = signin.authenticate(store, "a@x.org", "correct horse battery")  # doctest: +SKIP
 >>> cookie, session = start_session(store, user)                      # doctest: +SKIP
 >>> session_user(store, cookie)[0].email                              # doctest: +SKIP
 'a@x.org'
@@ -26,23 +27,20 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ..errors import AuthError, BadRequest, Forbidden, LockedOut, NotFound
+from ..errors import AuthError, BadRequest, Forbidden, NotFound
 from ..store.sql import SQLStore
 from . import store as q
 from .workflow import ROLES, require
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024  # argon2 takes any length; this only bounds the work per request
 TOKEN_PREFIX = "cbs_"
 _TOKEN_TOUCH_EVERY = timedelta(minutes=1)  # last_used_at need not cost a write per request
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-_BAD_LOGIN = "wrong email or password"
 
 _hasher = PasswordHasher()
-_dummy_hash: str | None = None
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
 
 
 @dataclass(frozen=True)
@@ -194,11 +192,14 @@ def advisory_board(store: SQLStore) -> list[User]:
 
 def _change_user(store: SQLStore, actor: User, user_id: str, action: str, **values: Any) -> User:
     with store.engine.begin() as conn:
-        if q.user_by_id(conn, user_id) is None:
+        row = q.user_by_id(conn, user_id)
+        if row is None:
             raise NotFound(f"no user {user_id!r}")
         q.update_user(conn, user_id, **values)
         if values.get("active") is False or "password_hash" in values:
             q.delete_sessions_of(conn, user_id)  # sign them out everywhere
+        if "password_hash" in values:
+            q.clear_login_throttle(conn, row["email"])  # a new password lifts every lockout
         shown = {k: v for k, v in values.items() if k != "password_hash"}
         q.append_audit(conn, actor.email, action, detail={"user_id": user_id, **shown})
         return _user(q.user_by_id(conn, user_id) or {})
@@ -233,61 +234,27 @@ def set_password(store: SQLStore, actor: User, user_id: str, password: str) -> U
     )
 
 
-def _verify(password_hash: str | None, password: str) -> bool:
-    global _dummy_hash
-    if password_hash is None:
-        # Spend the same time as a real check, so timing does not reveal who has an account.
-        _dummy_hash = _dummy_hash or _hasher.hash(secrets.token_hex(16))
-        password_hash = _dummy_hash
-        password = ""
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches; with no hash (no account, or a token-only one) the same
+    argon2 work is spent on a dummy hash, so the time taken does not tell which it was."""
+    hashed = password_hash or _dummy_hash()
     try:
-        return _hasher.verify(password_hash, password[:MAX_PASSWORD_CHARS])
+        return _hasher.verify(hashed, password[:MAX_PASSWORD_CHARS]) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def authenticate(
-    store: SQLStore, email: str, password: str, *, now: datetime | None = None
-) -> User:
-    """The user with this email and password; AuthError otherwise, LockedOut when locked.
-
-    After MAX_FAILED_LOGINS failures in a row the account is locked for LOCKOUT; while it is
-    locked even the right password is refused, so guessing gains nothing.
-    """
-    at = now or datetime.now(UTC)
-    email = (email or "").strip().lower()[:320]
-    with store.engine.connect() as conn:
-        row = q.user_by_email(conn, email)
-    if row is not None and row["locked_until"] and _parse(row["locked_until"]) > at:
-        with store.engine.begin() as conn:
-            q.append_audit(conn, email, "login_refused_locked")
-        raise LockedOut("too many failed sign-ins; try again later", until=row["locked_until"])
-    if not _verify(row["password_hash"] if row else None, password or "") or row is None:
-        _record_failure(store, email, row, at)
-        raise AuthError(_BAD_LOGIN)
-    if not row["active"]:
-        raise AuthError("this account is deactivated")
-    with store.engine.begin() as conn:
-        values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
-        if _hasher.check_needs_rehash(row["password_hash"]):
-            values["password_hash"] = _hasher.hash(password)
-        q.update_user(conn, row["id"], **values)
-        q.append_audit(conn, email, "login")
-        row.update(values)
-    return _user(row)
+def _dummy_hash() -> str:
+    # One per hasher setting: a dummy made with other costs would take another time to check.
+    key = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash(secrets.token_hex(16))
+    return _dummy_hashes[key]
 
 
-def _record_failure(store: SQLStore, email: str, row: dict[str, Any] | None, at: datetime) -> None:
-    with store.engine.begin() as conn:
-        if row is None:
-            q.append_audit(conn, "anonymous", "login_failed", detail={"email": email})
-            return
-        failures = q.count_failed_login(conn, row["id"])
-        q.append_audit(conn, email, "login_failed", detail={"failures": failures})
-        if failures >= MAX_FAILED_LOGINS:
-            until = _stamp(at + LOCKOUT)
-            q.update_user(conn, row["id"], failed_logins=0, locked_until=until)
-            q.append_audit(conn, email, "locked_out", detail={"until": until})
+def rehashed(password_hash: str, password: str) -> str | None:
+    """A new hash when the stored one was made with weaker settings than today's."""
+    return _hasher.hash(password) if _hasher.check_needs_rehash(password_hash) else None
 
 
 # ---- API tokens ----------------------------------------------------------------------------

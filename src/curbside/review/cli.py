@@ -22,6 +22,7 @@ from ..errors import CurbsideError
 from ..settings import Settings
 from ..store.sql import SQLStore, open_store
 from . import accounts, views
+from .store import now
 from .workflow import ROLES
 
 users_app = typer.Typer(help="Accounts, roles and API tokens.", no_args_is_help=True)
@@ -44,6 +45,26 @@ def _store() -> Iterator[SQLStore]:
             store.engine.dispose()
 
 
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin",
+        help="Read the password from standard input (its first line), e.g. piped from a "
+        "secrets manager: unlike --password it never shows in the process list.",
+    ),
+]
+
+
+def _stdin_password() -> str:
+    line = sys.stdin.readline()
+    password = line[:-1] if line.endswith("\n") else line  # the line ending, nothing else
+    password = password.removesuffix("\r")
+    if not password:
+        console.print("[red]error:[/red] no password on standard input", markup=True)
+        raise typer.Exit(1)
+    return password
+
+
 @users_app.command("add")
 def add(
     email: Annotated[str, typer.Argument(help="Sign-in email, unique.")],
@@ -51,15 +72,28 @@ def add(
     name: Annotated[str, typer.Option(help="Full name, as readers will see it.")] = "",
     credentials: Annotated[str, typer.Option(help='e.g. "MD, haematology".')] = "",
     password: Annotated[
-        str | None, typer.Option(help="Password; prompted for when not given.")
+        str | None,
+        typer.Option(
+            help="Password; prompted for when not given. Other users of the machine can read "
+            "it in the process list: prefer --password-stdin or the prompt."
+        ),
     ] = None,
+    password_stdin: PasswordStdin = False,
     no_password: Annotated[
         bool, typer.Option("--no-password", help="An account for API tokens only.")
     ] = False,
 ):
     """Add an account: `curbside users add a@x.org --role reviewer --name "Dr A" --credentials
-    "MD, haematology"`."""
-    if password is None and not no_password:
+    "MD, haematology"`; `… --password-stdin < secret.txt` for scripts."""
+    if sum([password is not None, password_stdin, no_password]) > 1:
+        console.print(
+            "[red]error:[/red] give one of --password, --password-stdin, --no-password",
+            markup=True,
+        )
+        raise typer.Exit(2)
+    if password_stdin:
+        password = _stdin_password()
+    elif password is None and not no_password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with _store() as store:
         user = accounts.create_user(
@@ -96,9 +130,15 @@ def revoke_token(token_id: Annotated[str, typer.Argument(help="Token id, from `u
 
 
 @users_app.command("password")
-def password(email: Annotated[str, typer.Argument(help="Whose password.")]):
-    """Set a new password (prompted for); this also lifts a lockout and ends their sessions."""
-    secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+def password(
+    email: Annotated[str, typer.Argument(help="Whose password.")],
+    password_stdin: PasswordStdin = False,
+):
+    """Set a new password (prompted for); this also lifts lockouts and ends their sessions."""
+    if password_stdin:
+        secret = _stdin_password()
+    else:
+        secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     with _store() as store:
         user = accounts.find_user(store, email)
         accounts.set_password(store, accounts.OPERATOR, user.id, secret)
@@ -132,8 +172,8 @@ def list_cmd(as_json: Annotated[bool, typer.Option("--json")] = False):
         table.add_column(column)
     for user in users:
         state = "active" if user.active else "deactivated"
-        if user.locked_until:
-            state += f", locked until {user.locked_until}"
+        if user.locked_until and user.locked_until > now():
+            state += f", locked out from one address until {user.locked_until}"
         live = [
             t.id + (f" ({t.label})" if t.label else "") for t in tokens[user.id] if not t.revoked_at
         ]

@@ -11,13 +11,14 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, and_, case, func, or_, select, update
 
 from ..store import schema
 
 A, AS, V = schema.articles, schema.article_sources, schema.article_versions
 U, T, S = schema.users, schema.api_tokens, schema.sessions
 AP, LOG = schema.approvals, schema.audit_log
+LT = schema.login_throttle
 
 
 def now() -> str:
@@ -52,10 +53,42 @@ def update_user(conn: Connection, user_id: str, **values: Any) -> None:
     conn.execute(update(U).where(U.c.id == user_id).values(updated_at=now(), **values))
 
 
-def count_failed_login(conn: Connection, user_id: str) -> int:
-    """Add one failure in a single statement, so parallel guesses all count; return the total."""
-    conn.execute(update(U).where(U.c.id == user_id).values(failed_logins=U.c.failed_logins + 1))
-    return conn.execute(select(U.c.failed_logins).where(U.c.id == user_id)).scalar_one()
+def login_throttle(conn: Connection, email: str, client: str) -> dict[str, Any] | None:
+    query = select(LT).where(LT.c.email == email, LT.c.client == client)
+    return _row(conn.execute(query).first())
+
+
+def count_failed_login(conn: Connection, email: str, client: str, at: str, since: str) -> int:
+    """Add one failure for (email, client) and return the streak; a streak whose last
+    failure is older than ``since`` starts again. One statement, so parallel guesses all
+    count (a first failure inserts; the caller retries if another insert won the race)."""
+    where = (LT.c.email == email, LT.c.client == client)
+    streak = case((LT.c.updated_at < since, 1), else_=LT.c.failures + 1)
+    if conn.execute(update(LT).where(*where).values(failures=streak, updated_at=at)).rowcount:
+        return conn.execute(select(LT.c.failures).where(*where)).scalar_one()
+    conn.execute(
+        LT.insert().values(email=email, client=client, failures=1, locked_until=None, updated_at=at)
+    )
+    return 1
+
+
+def lock_login(conn: Connection, email: str, client: str, until: str) -> None:
+    where = (LT.c.email == email, LT.c.client == client)
+    conn.execute(update(LT).where(*where).values(failures=0, locked_until=until))
+
+
+def clear_login_throttle(conn: Connection, email: str, client: str | None = None) -> None:
+    """Forget the failures of one client (a success), or of every client (a new password)."""
+    query = LT.delete().where(LT.c.email == email)
+    if client is not None:
+        query = query.where(LT.c.client == client)
+    conn.execute(query)
+
+
+def prune_login_throttle(conn: Connection, at: str, since: str) -> None:
+    """Drop rows that no longer matter: no lock running and no failure since ``since``."""
+    idle = or_(LT.c.locked_until.is_(None), LT.c.locked_until <= at)
+    conn.execute(LT.delete().where(and_(idle, LT.c.updated_at < since)))
 
 
 def insert_token(conn: Connection, values: dict[str, Any]) -> None:

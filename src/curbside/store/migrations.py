@@ -73,6 +73,19 @@ def _drop_key_status_index(conn: Connection) -> None:
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_documents_key_status")
 
 
+@migration("0005_article_askers")
+def _article_askers(conn: Connection) -> None:
+    # Answers asked before this migration have no recorded asker: they stay visible to
+    # reviewers, and to everyone once approved, as every answer does.
+    schema.metadata.create_all(conn, tables=[schema.article_askers])
+
+
+@migration("0006_login_throttle")
+def _login_throttle(conn: Connection) -> None:
+    # Lockouts recorded on users by the old account-wide counter end as they were due to.
+    schema.metadata.create_all(conn, tables=[schema.login_throttle])
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]

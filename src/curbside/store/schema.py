@@ -122,7 +122,10 @@ users = Table(
     Column("credentials", Text, nullable=False),  # "MD, haematology", shown to readers
     Column("role", String(20), nullable=False),  # admin | reviewer | editor | reader
     Column("password_hash", Text),  # argon2; NULL for token-only accounts
+    # Unused since 0006: failures are counted per account and client in login_throttle.
     Column("failed_logins", Integer, nullable=False),
+    # The end of this account's latest lockout from one client address (for administrators
+    # to see); the lockout itself is enforced per client in login_throttle.
     Column("locked_until", String(40)),
     Column("active", Boolean, nullable=False),
     Column("created_at", String(40), nullable=False),
@@ -195,3 +198,31 @@ audit_log = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_audit_log_article", audit_log.c.article_id, audit_log.c.id)
+
+# ---- who asked (migration 0005_article_askers) ---------------------------------------------
+# The same question asked twice is one article with two askers. Until a reviewer approves it,
+# an answer is shown only to its askers (review/visibility.py). An anonymous visitor is the
+# SHA-256 of their browser's visitor cookie, so the table names no one outside the service.
+article_askers = Table(
+    "article_askers",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("asker", String(80), primary_key=True),  # "user:<id>" or "visitor:<sha256>"
+    Column("asked_at", String(40), nullable=False),
+)
+Index("ix_article_askers_asker", article_askers.c.asker, article_askers.c.asked_at)
+
+# ---- sign-in throttle (migration 0006_login_throttle) ---------------------------------------
+# Failed sign-ins per (email, client address): five in a row lock that email for that client
+# only, so a stranger cannot lock out a reviewer whose name is on the public board page.
+# Keyed by the email as typed (normalised), whether or not it names an account, so that
+# unknown and known emails are treated, and timed, alike.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("email", String(320), primary_key=True),
+    Column("client", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", String(40)),
+    Column("updated_at", String(40), nullable=False),
+)

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..runtime import open_runtime
 from ..settings import Settings
@@ -77,6 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added runs first: security headers wrap everything, the fast path included.
     app.add_middleware(ArticleFastPath, article_pages=state.article_pages)
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxy_list:
+        # Outermost: everything inside (rate limits, the sign-in throttle, Secure cookies)
+        # sees the real client's address and scheme. Only here, not in uvicorn, so that the
+        # setting is the one list (serve.py turns uvicorn's own handling off).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (pages, articles, library, account, about, review, review_actions)
     for module in (*routers, api, api_review, api_users, docs):

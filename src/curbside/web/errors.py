@@ -3,9 +3,9 @@
     CurbsideError (curbside.errors)      status
     ├── NotFound                          404
     ├── BadRequest                        422
+    │   ├── QuestionTooLong               422, JSON adds "limit" and "length"
     │   ├── UnsupportedNumbers            422, JSON adds "numbers"
     │   └── (request validation)          422
-    ├── LockedOut                         429, with Retry-After
     ├── AuthError                         401 (API: WWW-Authenticate: Bearer; a page GET
     │                                         redirects to /login?next=…)
     ├── Forbidden                         403 (wrong role, or a missing or bad CSRF token)
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -39,12 +38,13 @@ from ..errors import (
     Conflict,
     CurbsideError,
     Forbidden,
-    LockedOut,
     NotFound,
+    QuestionTooLong,
     SearchError,
     StoreError,
     UnsupportedNumbers,
 )
+from .logredact import redact_path
 
 log = logging.getLogger("curbside.web")
 
@@ -56,8 +56,10 @@ class AskingDisabled(CurbsideError):
 class RateLimited(CurbsideError):
     def __init__(self, retry_after: float):
         self.retry_after = retry_after
+        wait = math.ceil(retry_after)
         super().__init__(
-            f"too many questions from this address; try again in {math.ceil(retry_after)} s"
+            "Too many questions from this address in the last minute; "
+            f"ask again in {wait} second{'s' if wait != 1 else ''}."
         )
 
 
@@ -65,7 +67,6 @@ class RateLimited(CurbsideError):
 STATUS_BY_ERROR: list[tuple[type[CurbsideError], int]] = [
     (NotFound, 404),
     (BadRequest, 422),
-    (LockedOut, 429),
     (AuthError, 401),
     (Forbidden, 403),
     (AskingDisabled, 403),
@@ -122,6 +123,8 @@ def error_response(
 
 def error_details(exc: CurbsideError) -> dict:
     """What an API client needs beyond the message to act on the error."""
+    if isinstance(exc, QuestionTooLong):
+        return {"limit": exc.limit, "length": exc.length}
     if isinstance(exc, UnsupportedNumbers):
         return {"numbers": exc.numbers}
     if isinstance(exc, Conflict):
@@ -133,38 +136,39 @@ def error_details(exc: CurbsideError) -> dict:
     return {}
 
 
-def retry_after(exc: LockedOut) -> str:
-    try:
-        wait = (datetime.fromisoformat(exc.until) - datetime.now(UTC)).total_seconds()
-    except ValueError:
-        wait = 60
-    return str(max(1, math.ceil(wait)))
-
-
 def login_redirect(request: Request) -> RedirectResponse:
     """A page that needs a signed-in user sends a visitor to sign in, then back."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+def _plain(err: dict) -> str:
+    """One validation error in words a reader understands, not pydantic's."""
+    where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+    field = f"“{where}”" if where else "The request"
+    kind, ctx, given = err.get("type"), err.get("ctx") or {}, err.get("input")
+    if kind == "string_too_long":
+        length = f"; yours has {len(given):,}" if isinstance(given, str) else ""
+        return f"{field} can be at most {ctx.get('max_length', 0):,} characters{length}."
+    if kind == "missing":
+        return f"{field} is missing."
+    if kind == "json_invalid":
+        return "The request body is not valid JSON."
+    return f"{field}: {err.get('msg', 'invalid')}."
+
+
 def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
-        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts) or "invalid request"
+    return " ".join(_plain(err) for err in exc.errors()[:3]) or "The request is not valid."
 
 
 def install_error_handlers(app: FastAPI) -> None:
     async def on_curbside_error(request: Request, exc: CurbsideError) -> Response:
         status = status_for(exc)
         if status >= 500:
-            log.exception("error answering %s", request.url.path, exc_info=exc)
+            log.exception("error answering %s", redact_path(request.url.path), exc_info=exc)
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(math.ceil(exc.retry_after))}
-        elif isinstance(exc, LockedOut):
-            headers = {"Retry-After": retry_after(exc)}
         elif isinstance(exc, AuthError):
             if not wants_json(request) and request.method in ("GET", "HEAD"):
                 return login_redirect(request)
@@ -181,7 +185,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, exc.status_code, message, getattr(exc, "headers", None))
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error answering %s", request.url.path, exc_info=exc)
+        path = redact_path(request.url.path)
+        log.exception("unexpected error answering %s", path, exc_info=exc)
         return error_response(request, 500, "internal error")
 
     app.add_exception_handler(CurbsideError, on_curbside_error)

@@ -5,7 +5,8 @@ current, this middleware sends the bytes straight away: no routing, no parameter
 no dependency resolution. Anything else (a miss, a query string, an unknown slug, HEAD with
 odd headers) falls through to the ordinary route in routes/articles.py, which gives the
 same answer the slow way. So does a request carrying a session cookie: the cached page is
-the anonymous one, and a signed-in viewer gets a page with their name and CSRF token.
+the anonymous one, and a signed-in viewer gets a page with their name and CSRF token. So does
+a page no reviewer has approved: only the route knows who asked it (review/visibility.py).
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ class ArticleFastPath:
             slug = scope["path"][len(PREFIX) :]
             if slug and "/" not in slug:
                 try:
-                    page = self.article_pages.cached(slug, None)
+                    shown = self.article_pages.cached(slug, None)
                 except CurbsideError:
-                    page = None  # the route answers with the proper error page
-                if isinstance(page, Rendered):
-                    await send_page(page, scope, send)
+                    shown = None  # the route answers with the proper error page
+                if shown is not None and shown.public and isinstance(shown.page, Rendered):
+                    await send_page(shown.page, scope, send)
                     return
         await self.app(scope, receive, send)
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from ..answer.article import STATUS_LABELS, Article
+from ..answer.pipeline import MAX_QUESTION_CHARS
 from ..review.views import ReaderView
 from .auth import viewer_or_none
 
@@ -38,7 +39,9 @@ KIND_LABELS = {
     "textbook": "Textbook",
     "protocol": "Local protocol",
 }
-_LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+# A Markdown list item's marker at the start of a line ("- ", "* ", "• ", "1. ", "2) ").
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*•]|\d+[.)])[ \t]+", re.MULTILINE)
+_NUMBERED = re.compile(r"^[ \t]*\d")
 # Raw HTML off: the policy text comes from settings, but is still never trusted as markup.
 # markdown-it also refuses javascript:, vbscript: and data: links by default.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
@@ -70,8 +73,38 @@ def long_date(stamp: Any) -> str:
 
 
 def quote_text(text: str) -> str:
-    """Evidence quotes keep their Markdown list marker; readers do not need it."""
-    return _LIST_MARKER.sub("", text or "", count=1)
+    """Evidence quotes and snippets keep the Markdown list markers of their passage; readers
+    do not need them."""
+    return _LIST_MARKER.sub("", text or "")
+
+
+def passage_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """A passage as paragraphs and lists: ``[("p", [text]), ("ul", [item, …]), ("ol", …)]``.
+
+    Passages are stored as the Markdown they were cut from, so a list arrives as lines that
+    start with "- "; shown as text, the hyphens read as noise. As in Markdown, a line right
+    below an item continues it (ingest keeps no indentation); a blank line ends the list.
+    """
+    blocks: list[tuple[str, list[str]]] = []
+    for line in (text or "").splitlines():
+        marker = _LIST_MARKER.match(line)
+        last = blocks[-1] if blocks else None
+        if marker:
+            kind = "ol" if _NUMBERED.match(line) else "ul"
+            item = line[marker.end() :].strip()
+            if last is not None and last[0] == kind:
+                last[1].append(item)
+            else:
+                blocks.append((kind, [item]))
+        elif not line.strip():
+            blocks.append(("p", []))  # a blank line ends the paragraph or list
+        elif last is not None and last[0] in ("ul", "ol"):
+            last[1][-1] = f"{last[1][-1]} {line.strip()}"
+        elif last is not None and last[0] == "p" and last[1]:
+            last[1][0] = f"{last[1][0]}\n{line}"
+        else:
+            blocks.append(("p", [line]))
+    return [(kind, items) for kind, items in blocks if items]
 
 
 def audience_of(request: Request) -> str:
@@ -98,6 +131,7 @@ class Pages:
             safe_url=safe_url,
             long_date=long_date,
             quote_text=quote_text,
+            passage_blocks=passage_blocks,
             status_label=lambda s: STATUS_LABELS.get(s, s),
             markdown=markdown,
             json_text=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),
@@ -109,6 +143,7 @@ class Pages:
             static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
             audiences=AUDIENCES,
             can_ask=can_ask,
+            max_question_chars=MAX_QUESTION_CHARS,
         )
 
     def render(self, template: str, request: Request | None = None, **context: Any) -> str:

@@ -6,15 +6,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..answer.pipeline import MAX_QUESTION_CHARS
 from ..models import Document, Passage
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # No max_length here: the pipeline refuses a longer question with a message that names
+    # the limit and the length (422 with "limit" and "length"), the same for every client.
     question: str = Field(
-        max_length=10_000,
-        description="The clinical question; the engine reads its first 2,000 characters.",
+        description=f"The clinical question, at most {MAX_QUESTION_CHARS:,} characters; a "
+        "longer one is refused (422), never cut.",
         examples=["What hydroxocobalamin dose for vitamin B12 deficiency with neurological signs?"],
     )
     audience: Literal["clinician", "patient"] = Field(

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import socket
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
 
 from ..errors import ConfigError
 
 APP = "curbside.web.app:app_from_environment"
+
+
+def log_config() -> dict:
+    """uvicorn's logging, with the access log's paths stripped of question words."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"redact": {"()": "curbside.web.logredact.RedactQuestions"}}
+    config["handlers"]["access"]["filters"] = ["redact"]
+    return config
 
 
 def tcp_listener(host: str, port: int) -> socket.socket:
@@ -41,7 +51,11 @@ def run(host: str, port: int, workers: int = 1, access_log: bool = True) -> None
         port=port,
         workers=workers,
         access_log=access_log,
+        log_config=log_config(),
         log_level="info",
+        # X-Forwarded-* are believed only from CURBSIDE_TRUSTED_PROXIES (web/app.py), never
+        # from uvicorn's FORWARDED_ALLOW_IPS, whose default trusts 127.0.0.1.
+        proxy_headers=False,
     )
     if workers == 1:
         uvicorn.Server(config).run()

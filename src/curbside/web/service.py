@@ -4,7 +4,9 @@
 into an empty install first. ``ArticlePages`` serves answer pages from the store through a
 small cache: a page is re-rendered only when the article's status, version or update time
 changes, so an existing answer never re-runs the engine and rarely re-renders. Readers see
-the version ``review.views.reader_view`` picks (the latest approved one, by default).
+the version ``review.views.reader_view`` picks (the latest approved one, by default), and
+only what ``review.visibility`` lets them see: each page says whether it is public, and the
+routes show one that is not only to its askers and reviewers.
 """
 
 from __future__ import annotations
@@ -26,12 +28,20 @@ from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
 from ..library.ingest import ingest
 from ..library.records import FieldMap
+from ..review import visibility
 from ..review.views import ReaderView, reader_view
+from ..review.visibility import ANONYMOUS, Reader
 from ..review.workflow import may_ask
 from ..runtime import Runtime
 from .errors import AskingDisabled
 from .pages import Pages
 from .ratelimit import SlidingWindowLimiter
+
+# The same words for an answer the reader may not see as for an address that never held one.
+NOT_PUBLISHED = (
+    "There is no answer at this address that you can see. Answers are shown to others once "
+    "a clinical reviewer has approved them."
+)
 
 
 class Asker:
@@ -48,18 +58,30 @@ class Asker:
         client: str,
         follow_up_of: str | None = None,
         role: str | None = None,
+        reader: Reader = ANONYMOUS,
+        asker: str | None = None,
+        parent_checked: bool = False,
     ) -> Article:
         """Answer (or find the stored answer to) a question for one client.
 
-        ``role`` is the signed-in asker's role; None for an anonymous visitor.
+        ``role`` is the signed-in asker's role; None for an anonymous visitor. ``reader`` is
+        what they may see (a follow-up only of an answer they can see, unless the parent
+        came from the store: ``parent_checked``), and ``asker`` who to record as asking, so
+        that they see the answer before a reviewer approves it.
         """
         if not may_ask(role, self.rt.settings.anonymous_can_ask):
             raise AskingDisabled(
                 "this Curbside takes questions only from signed-in users; sign in to ask"
             )
+        parent = follow_up_of and not parent_checked
+        if parent and not visibility.may_see(self.rt.store, reader, follow_up_of):
+            raise NotFound(NOT_PUBLISHED)  # as for an answer that never existed
         self.limiter.hit(client)
         self.ensure_library()
-        return answer(question, self.rt, audience=audience, follow_up_of=follow_up_of)
+        article = answer(question, self.rt, audience=audience, follow_up_of=follow_up_of)
+        if asker is not None:
+            visibility.record_asker(self.rt.store, article.id, asker)
+        return article
 
     def ensure_library(self) -> None:
         """A new install answers at once: the first question loads the bundled library."""
@@ -100,6 +122,7 @@ class Rendered:
 @dataclass(frozen=True)
 class Redirect:
     location: str
+    slug: str | None = None  # the article it leads to, when it is one
 
 
 @dataclass(frozen=True)
@@ -109,12 +132,35 @@ class NeedsAnswer:
     article: Article
 
 
+@dataclass
+class Shown:
+    """A page and what the route must know before sending it: whose it is, and whether it is
+    public (approved) or only for the viewers ``review.visibility`` allows."""
+
+    article_id: str
+    public: bool
+    page: Rendered | Redirect | NeedsAnswer
+    stamp: tuple | None = None
+    related: frozenset[str] = frozenset()  # the question keys of its related questions
+    shown: frozenset[str] = frozenset()  # of those, the ones the page lists
+    checked_at: float = 0.0
+
+
+def related_for(store, reader: Reader, questions: list[str]) -> list[str]:
+    """The related questions this reader may see, in the wording of one they may see."""
+    keys = [articles.question_key(q) for q in questions]
+    visible = visibility.visible_questions(store, reader, keys)
+    return [visible[k] for k in dict.fromkeys(keys) if k in visible]
+
+
 class ArticlePages:
     """Rendered answer pages, keyed by (slug, audience), each with the stamp it was made from.
 
     A cached page is trusted for ``revalidate_after`` seconds, then its stamp is read again
     (one indexed query) and the page re-rendered only if the stamp changed. A review status
-    change therefore shows within a second, and the hot path costs no query at all.
+    change therefore shows within a second, and the hot path costs no query at all. A page
+    with related questions also re-checks which of them are public, so a related question
+    whose answer is rejected leaves every cached page that listed it.
     """
 
     def __init__(self, rt: Runtime, pages: Pages, size: int = 1024, revalidate_after: float = 1.0):
@@ -122,27 +168,35 @@ class ArticlePages:
         self.pages = pages
         self.size = size
         self.revalidate_after = revalidate_after
-        # (slug, audience) -> [stamp, page, checked_at]
-        self._cache: OrderedDict[tuple[str, str], list] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], Shown] = OrderedDict()
         self._lock = threading.Lock()
 
-    def cached(self, slug: str, audience: str | None) -> Rendered | Redirect | None:
-        """The page if it is cached and still current, else None; NotFound if no article."""
+    def cached(self, slug: str, audience: str | None) -> Shown | None:
+        """The page if it is cached and still current, else None; NotFound if no article.
+
+        Only public (approved) pages are cached: they are the same for every visitor.
+        """
         key = (slug, audience or "")
         now = time.monotonic()
         entry = self._cache.get(key)
-        if entry is not None and now - entry[2] < self.revalidate_after:
-            return entry[1]
+        if entry is not None and now - entry.checked_at < self.revalidate_after:
+            return entry
         stamp = self.rt.store.article_stamp(slug)
         if stamp is None:
-            raise NotFound(f"no article {slug!r}")
+            raise NotFound(NOT_PUBLISHED)
         with self._lock:
             entry = self._cache.get(key)
-            if entry is not None and entry[0] == stamp:
-                entry[2] = now
+        if entry is None or entry.stamp != stamp:
+            return None
+        if entry.related:
+            now_shown = visibility.visible_questions(self.rt.store, ANONYMOUS, entry.related)
+            if frozenset(now_shown) != entry.shown:
+                return None
+        with self._lock:
+            entry.checked_at = now
+            if key in self._cache:
                 self._cache.move_to_end(key)
-                return entry[1]
-        return None
+        return entry
 
     def invalidate(self, article: Article) -> None:
         """Forget every cached page of an article (by slug or id, in any wording): called
@@ -154,50 +208,81 @@ class ArticlePages:
                 del self._cache[key]
 
     def build(
-        self, slug: str, audience: str | None, request: Request | None = None
-    ) -> Rendered | Redirect | NeedsAnswer:
-        """Load the article from the store and render it (the cache missed).
+        self,
+        slug: str,
+        audience: str | None,
+        request: Request | None = None,
+        reader: Reader = ANONYMOUS,
+    ) -> Shown:
+        """Load the article from the store and render it (the cache missed); NotFound, with
+        the same words as for an unknown address, when the reader may not see it.
 
-        With a request the page is made for that (signed-in) viewer and not cached.
+        A public page without a request is the page for anyone, and is cached. With a request
+        (a signed-in viewer: their name, their CSRF token), or for an answer not yet approved
+        (its askers: the follow-up's parent they asked), the page is made for this reader.
         """
         stamp = self.rt.store.article_stamp(slug)
         if stamp is None:
-            raise NotFound(f"no article {slug!r}")
+            raise NotFound(NOT_PUBLISHED)
         view = reader_view(self.rt.store, slug)
         article = view.article
-        result: Rendered | Redirect
+        # reader_view shows an approved version as "approved", a rejected article as it is.
+        public = article.status == "approved"
+        if not public and not visibility.may_see(self.rt.store, reader, article.id):
+            raise NotFound(NOT_PUBLISHED)
+        personal = request is not None or not public
+        if not personal:
+            reader = ANONYMOUS
+        shown = Shown(article.id, public, Redirect("/"), stamp)
         if audience and audience != article.audience:
             variant = self.rt.store.find_article_variant(
                 articles.question_key(article.question), audience, article.follow_up_of
             )
             if variant:
-                result = Redirect(f"/a/{variant}")
+                shown.page = Redirect(f"/a/{variant}", variant)
             elif audience == "patient":
                 # Patient wording is a pure function of the clinician article.
-                result = self._render(patient_wording(article), view, slug, request)
+                shown.page = self._render(patient_wording(article), view, slug, request, reader)
             else:
-                return NeedsAnswer(article)
+                shown.page = NeedsAnswer(article)
+                return shown
         else:
-            result = self._render(article, view, slug, request)
-        if request is not None:
-            return result
+            shown.page = self._render(article, view, slug, request, reader)
+        if personal:
+            return shown
+        shown.related = frozenset(articles.question_key(q) for q in article.related_questions)
+        if shown.related:
+            visible = visibility.visible_questions(self.rt.store, ANONYMOUS, shown.related)
+            shown.shown = frozenset(visible)
+        shown.checked_at = time.monotonic()
         with self._lock:
-            self._cache[(slug, audience or "")] = [stamp, result, time.monotonic()]
+            self._cache[(slug, audience or "")] = shown
             self._cache.move_to_end((slug, audience or ""))
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
-        return result
+        return shown
 
     def _render(
-        self, article: Article, view: ReaderView, slug: str, request: Request | None
+        self,
+        article: Article,
+        view: ReaderView,
+        slug: str,
+        request: Request | None,
+        reader: Reader,
     ) -> Rendered:
+        store = self.rt.store
         parent_question = None
-        if article.follow_up_of:
+        # A follow-up names its parent only if the reader may see the parent: a reviewer who
+        # approves a follow-up has not approved the question it follows.
+        if article.follow_up_of and visibility.may_see(store, reader, article.follow_up_of):
             try:
-                parent_question = self.rt.store.get_article(article.follow_up_of)["question"]
+                parent_question = store.get_article(article.follow_up_of)["question"]
             except NotFound:
                 parent_question = None
-        html = self.pages.render_article(article, view, slug, parent_question, request).encode()
+        shown = article.model_copy(
+            update={"related_questions": related_for(store, reader, article.related_questions)}
+        )
+        html = self.pages.render_article(shown, view, slug, parent_question, request).encode()
         tag = hashlib.sha1(html).hexdigest()[:20]
         return Rendered(html, gzip.compress(html, 6), f'"{tag}"')
 

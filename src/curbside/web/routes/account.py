@@ -1,4 +1,8 @@
-"""Signing in and out of the web pages (the API uses bearer tokens instead)."""
+"""Signing in and out of the web pages (the API uses bearer tokens instead).
+
+A refused sign-in is one page, status and words whatever the reason (review/signin.py): an
+unknown email, a wrong password and a lockout of this client all read the same.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...errors import AuthError, CurbsideError, Forbidden, LockedOut
-from ...review import accounts
+from ...errors import AuthError, CurbsideError, Forbidden
+from ...review import accounts, signin
 from ..auth import (
     SESSION_COOKIE,
     FormViewer,
@@ -20,11 +24,12 @@ from ..auth import (
     set_login_cookie,
     set_session_cookie,
 )
-from ..deps import WebDep
-from ..errors import retry_after, status_for
-from ..pages import long_date
+from ..deps import ClientDep, WebDep
+from ..errors import status_for
+from ..visitors import forget_visitor
 
 router = APIRouter(include_in_schema=False)
+MAX_EMAIL_CHARS = 320
 
 
 def safe_next(target: str | None) -> str:
@@ -65,24 +70,21 @@ def login_form(
 async def login(
     request: Request,
     web: WebDep,
-    email: Annotated[str, Form(max_length=320)] = "",
-    password: Annotated[str, Form(max_length=accounts.MAX_PASSWORD_CHARS)] = "",
+    client: ClientDep,
+    # No max_length on the two boxes: too long is said beside them, with the email kept.
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
     login_csrf: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     next_url = safe_next(next)
     store = web.rt.store
+    too_long = _too_long(email, password)
+    if too_long:
+        return _login_page(request, web, next_url, email[:MAX_EMAIL_CHARS], too_long, 422)
     try:
         check_login_token(request, login_csrf)
-        user = await run_in_threadpool(accounts.authenticate, store, email, password)
-    except LockedOut as exc:
-        until = f"{long_date(exc.until)} {exc.until[11:16]} UTC"
-        message = (
-            f"Too many failed sign-ins: this account is locked until {until}. Try again then, "
-            "or ask an administrator to set a new password."
-        )
-        headers = {"Retry-After": retry_after(exc)}
-        return _login_page(request, web, next_url, email, message, status_for(exc), headers)
+        user = await run_in_threadpool(signin.authenticate, store, email, password, client)
     except (AuthError, Forbidden) as exc:
         return _login_page(request, web, next_url, email, str(exc), status_for(exc))
     old = request.cookies.get(SESSION_COOKIE)
@@ -94,6 +96,18 @@ async def login(
     return response
 
 
+def _too_long(email: str, password: str) -> str | None:
+    # Said whatever the account: it is about the boxes, not about who exists.
+    if len(email) > MAX_EMAIL_CHARS:
+        return (
+            f"An email address has at most {MAX_EMAIL_CHARS} characters; "
+            f"this one has {len(email):,}."
+        )
+    if len(password) > accounts.MAX_PASSWORD_CHARS:
+        return f"A password has at most {accounts.MAX_PASSWORD_CHARS:,} characters."
+    return None
+
+
 @router.post("/logout")
 async def logout(request: Request, web: WebDep, viewer: FormViewer) -> Response:
     """Ends the session (the CSRF check stops other sites from signing people out)."""
@@ -103,4 +117,5 @@ async def logout(request: Request, web: WebDep, viewer: FormViewer) -> Response:
             await run_in_threadpool(accounts.end_session, web.rt.store, cookie)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response, request)
+    forget_visitor(response, request)  # a shared workstation keeps no one's questions
     return response

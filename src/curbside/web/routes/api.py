@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ...answer.article import Article
+from ...errors import NotFound
+from ...review import visibility
 from ...review.views import reader_view
 from ..auth import ApiViewer
 from ..deps import ClientDep, WebDep
 from ..schemas import AskRequest, DocumentOut, ErrorOut, SearchHitOut, SearchOut
+from ..service import NOT_PUBLISHED, related_for
+from ..visitors import asking_as, reader_for
 
 router = APIRouter(prefix="/api", tags=["api"])
 ERRORS = {
@@ -34,23 +38,48 @@ def _json(model: Article) -> Response:
         429: {"model": ErrorOut, "description": "Too many questions; see Retry-After."},
     },
 )
-def ask(body: AskRequest, web: WebDep, client: ClientDep, viewer: ApiViewer) -> Response:
+def ask(
+    body: AskRequest, request: Request, web: WebDep, client: ClientDep, viewer: ApiViewer
+) -> Response:
     """Answer a question from the library (or return the stored answer to it).
 
     Every citation number resolves to a reference, every bullet carries evidence quotes,
     and an abstained answer has no sections. Anonymous callers may ask only where the
-    server allows it (``anonymous_can_ask``); any API token may ask.
+    server allows it (``anonymous_can_ask``); any API token may ask. An anonymous caller
+    gets a ``curbside_visitor`` cookie: sent back, it lets them read the answer at
+    ``/api/articles/{id}`` before a reviewer approves it, as its askers can.
     """
     role = viewer.role if viewer else None
-    article = web.asker.ask(body.question, body.audience, client, body.follow_up_of, role)
-    return _json(article)
+    asking = asking_as(request, viewer)
+    reader = reader_for(request, viewer)
+    article = web.asker.ask(
+        body.question, body.audience, client, body.follow_up_of, role, reader, asking.asker
+    )
+    response = _json(_for(web, reader, article))
+    asking.remember(response, request)
+    return response
+
+
+def _for(web: WebDep, reader: visibility.Reader, article: Article) -> Article:
+    """The article with only the related questions this reader may see."""
+    related = related_for(web.rt.store, reader, article.related_questions)
+    return article.model_copy(update={"related_questions": related})
 
 
 @router.get("/articles/{article_id}", response_model=Article, responses=ERRORS)
-def get_article(article_id: str, web: WebDep) -> Response:
+def get_article(article_id: str, request: Request, web: WebDep, viewer: ApiViewer) -> Response:
     """A stored article, by id or slug, as readers see it: the latest approved version if
-    there is one (reviewers read newer versions at ``/versions/{n}``)."""
-    return _json(reader_view(web.rt.store, article_id).article)
+    there is one (reviewers read newer versions at ``/versions/{n}``). An answer no
+    reviewer has approved is 404 except to its askers, reviewers and administrators."""
+    store = web.rt.store
+    reader = reader_for(request, viewer)
+    try:
+        view = reader_view(store, article_id)
+    except NotFound:
+        raise NotFound(NOT_PUBLISHED) from None
+    if view.article.status != "approved" and not visibility.may_see(store, reader, article_id):
+        raise NotFound(NOT_PUBLISHED)
+    return _json(_for(web, reader, view.article))
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)

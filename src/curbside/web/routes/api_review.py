@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...answer.article import Article
-from ...review import accounts, service, views
-from ..auth import OVERSIGHT, Viewer, api_needs
+from ...errors import NotFound
+from ...review import accounts, service, views, visibility
+from ..auth import OVERSIGHT, ApiViewer, Viewer, api_needs
 from ..deps import WebDep
 from ..review_schemas import (
     BoardMemberOut,
@@ -30,6 +31,8 @@ from ..review_schemas import (
     UserOut,
 )
 from ..schemas import ErrorOut
+from ..service import NOT_PUBLISHED
+from ..visitors import reader_for
 from .review import jsonl_response
 
 router = APIRouter(prefix="/api", tags=["review"])
@@ -83,9 +86,20 @@ def queue(
 @router.get(
     "/articles/{article_id}/review", response_model=ReviewStateOut, responses={404: AUTH[404]}
 )
-def review_state(web: WebDep, article_id: str) -> ReviewStateOut:
-    """The article's review state as readers see it: who approved which version, and when."""
-    return ReviewStateOut.build(views.reader_view(web.rt.store, article_id))
+def review_state(
+    request: Request, web: WebDep, viewer: ApiViewer, article_id: str
+) -> ReviewStateOut:
+    """The article's review state as readers see it: who approved which version, and when.
+
+    Like the article itself, 404 for an answer not yet approved, except to who may see it.
+    """
+    view = views.reader_view(web.rt.store, article_id)
+    reader = reader_for(request, viewer)
+    if view.article.status != "approved" and not visibility.may_see(
+        web.rt.store, reader, view.article.id
+    ):
+        raise NotFound(NOT_PUBLISHED)
+    return ReviewStateOut.build(view)
 
 
 @router.post("/articles/{article_id}/claim", response_model=Article, responses=ACTION)

@@ -12,29 +12,38 @@ from ..deps import WebDep
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+MAX_FIND_CHARS = 200
 
 
 @router.get("/library", response_class=HTMLResponse)
 def library_index(
     request: Request,
     web: WebDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: str = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     store = web.rt.store
-    found = store.list_documents(
-        q.strip() or None, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
-    )
+    error = None
+    if len(q) > MAX_FIND_CHARS:
+        # Said in words beside the box (which keeps the text), not as a bare 422 page.
+        error = f"A title or publisher to find can be at most {MAX_FIND_CHARS} characters; "
+        error += f"yours has {len(q):,}."
+        found = []
+    else:
+        found = store.list_documents(
+            q.strip() or None, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
+        )
     html = web.pages.render(
         "library.html",
         request,
-        q=q,
+        q=q[:10_000],
+        error=error,
         page=page,
         documents=found[:PER_PAGE],
         has_next=len(found) > PER_PAGE,
         stats=store.stats(),
     )
-    return HTMLResponse(html)
+    return HTMLResponse(html, 422 if error else 200)
 
 
 @router.get("/library/{document_id}", response_class=HTMLResponse)

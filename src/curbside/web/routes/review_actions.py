@@ -28,7 +28,18 @@ from .review import review_page
 
 router = APIRouter(include_in_schema=False)
 SeenVersion = Annotated[int, Form(ge=0, le=1_000_000)]
-Comment = Annotated[str, Form(max_length=service.MAX_COMMENT_CHARS)]
+# No max_length: a long comment is refused on the review page with the text kept (see
+# _too_long), not on a bare validation page that loses it.
+Comment = Annotated[str, Form()]
+
+
+def _too_long(comment: str) -> BadRequest | None:
+    if len(comment.strip()) <= service.MAX_COMMENT_CHARS:
+        return None
+    return BadRequest(
+        f"Not saved: comments can be at most {service.MAX_COMMENT_CHARS:,} characters; "
+        f"yours has {len(comment.strip()):,}."
+    )
 
 
 def _done(web: WebDep, article: Article, action: str) -> Response:
@@ -71,6 +82,8 @@ def _decision(path: str, act: Callable[..., Article]) -> None:
     ) -> Response:
         user = require_any(viewer, "review").user
         try:
+            if refused := _too_long(comment):
+                raise refused
             article = await run_in_threadpool(
                 act, web.rt.store, user, article_id, seen_version, comment
             )
@@ -145,6 +158,8 @@ async def refresh(
     """Answer the question again from today's library, as a new version."""
     user = require_any(viewer, "review").user
     try:
+        if refused := _too_long(comment):
+            raise refused
         article = await run_in_threadpool(
             service.refresh, web.rt, user, article_id, seen_version, comment
         )
