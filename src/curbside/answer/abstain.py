@@ -31,6 +31,13 @@ _CAPITALISED = re.compile(
     r"(?!\s+(?:is|was|has|had|takes|took|presents|complains|says|asks|reports|develops|"
     r"developed|wants|needs)\b)(?!,)"
 )
+# Where a brand name stands: after "take", "on", "of", "start" …, or before "dose", "tablets".
+_DRUG_SLOT = re.compile(
+    r"\b(take|taking|took|on|of|with|prescrib\w*|start\w*|stop\w*|switch\w*|try|trying|use|"
+    r"using|given|give|about|is|are|does|can)\s+[A-Z][a-z]{3,}\b|"
+    r"\b[A-Z][a-z]{3,}\s+(\w+\s+){0,2}(dose|doses|dosing|tablets?|injections?|pills?|mg|"
+    r"safe|patch|cream|inhaler|capsules?)\b"
+)
 # The patient is an animal: a human guideline library holds nothing for them.
 _ANIMAL = re.compile(
     r"\b(?:(?:my|our|his|her|their|the|a)\s+(?:pet\s+)?(?:dog|cat|puppy|kitten|horse|pony|"
@@ -94,8 +101,10 @@ def unknown_topics(
         word = token.strip("'’")
         if medical_shaped(word) and word not in vocab.expansions and not library_mentions(word):
             found.append(word)
-    for name in _CAPITALISED.findall(question):
-        word = name.lower()
+    for match in _CAPITALISED.finditer(question):
+        word = match.group(1).lower()
+        if not _DRUG_SLOT.search(question[max(0, match.start() - 30) : match.end() + 30]):
+            continue  # a capitalised word where no drug stands is more likely a person's name
         if word not in vocab.expansions and not library_mentions(word):
             found.append(word)
     return [word for word in dict.fromkeys(found) if word not in (corrected or {})]
