@@ -1,0 +1,115 @@
+"""A retriever that answers as if some documents were not in the library.
+
+It makes unanswerable questions from answerable ones without writing anything: wrap the
+library's retriever, leave out the documents that answer a question, and the question has
+nothing left to be answered from (``curbside eval abstention``).
+
+>>> rt.retriever = WithoutDocuments(rt.retriever, {"3f2a9c0d1e4b5a67"})  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from .base import SearchResult
+
+# tantivy_index.search_ids never returns more than this, so asking for more is pointless.
+MAX_DEPTH = 1000
+
+
+class WithoutDocuments:
+    """The wrapped retriever's view of the library minus ``exclude_document_ids``.
+
+    What it removes exactly:
+
+    * ``search`` drops the excluded documents' passages and asks the wrapped retriever for
+      more hits until ``k`` remain (or the library has no more).
+    * ``mentions`` counts a word only if some passage outside the excluded documents holds it,
+      so "the library does not mention X" fires as it would were the documents never ingested.
+
+    Known differences from a library that never held them (the wrapped index is shared, not
+    rebuilt, so one library serves every question):
+
+    * ``idf_table`` still counts the excluded passages. A word held mostly by them keeps the
+      lower weight it has in the full library, so what is left covers the question a little
+      better than it would in a library without them: the unanswerable example looks
+      slightly more answerable (pessimistic for the abstention measure).
+    * ``spell`` still knows their words: a word only they hold is not corrected to another
+      library word, where a rebuilt library might correct it (rare; either way).
+    * The ranking scores of the remaining hits use BM25 statistics that include them.
+    """
+
+    def __init__(
+        self, retriever: Any, exclude_document_ids: Iterable[str], store: Any = None
+    ) -> None:
+        self.inner = retriever
+        self.exclude = frozenset(exclude_document_ids)
+        # The store the excluded passages are read from; a TantivyRetriever carries its own.
+        self.store = store if store is not None else getattr(retriever, "store", None)
+        self._excluded_df: Counter[str] | None = None
+
+    # ---- what is filtered ----------------------------------------------------------------
+    def search(self, text: str, k: int = 10) -> SearchResult:
+        started = time.perf_counter()
+        # Each excluded document usually has a few passages among the hits at most; start
+        # with a margin for that and double only when the margin was eaten.
+        want = min(MAX_DEPTH, k + max(10, 2 * len(self.exclude)))
+        while True:
+            result = self.inner.search(text, k=want)
+            kept = [h for h in result.hits if h.document.id not in self.exclude]
+            if len(kept) >= k or len(result.hits) < want or want >= MAX_DEPTH:
+                break
+            want = min(MAX_DEPTH, want * 2)
+        return SearchResult(
+            hits=kept[:k], plan=result.plan, took_ms=(time.perf_counter() - started) * 1000
+        )
+
+    def mentions(self, text: str) -> bool:
+        excluded = self._excluded_frequencies()
+        if not excluded:
+            return self.inner.mentions(text)
+        stems = self.tokenize(text)
+        # The index's document frequency counts passages (body field): the word is still in
+        # the library if more passages hold it than the excluded documents account for.
+        searcher = self.inner.idf_table().searcher
+        return bool(stems) and all(searcher.doc_freq("body", s) > excluded[s] for s in stems)
+
+    def _excluded_frequencies(self) -> Counter[str]:
+        if self._excluded_df is None:
+            counts: Counter[str] = Counter()
+            if self.store is not None:
+                for document_id in self.exclude:
+                    for passage in self.store.document_passages(document_id):
+                        if not passage.retired:
+                            counts.update(set(self.tokenize(passage.text)))
+            self._excluded_df = counts
+        return self._excluded_df
+
+    # ---- delegated unchanged (see the class docstring for what that costs) ---------------
+    @property
+    def vocab(self):
+        return self.inner.vocab
+
+    def tokenize(self, text: str) -> list[str]:
+        return self.inner.tokenize(text)
+
+    def idf_table(self):
+        return self.inner.idf_table()
+
+    def spell(self, token: str) -> str | None:
+        return self.inner.spell(token)
+
+    def plan(self, text: str):
+        return self.inner.plan(text)
+
+    def sync(self) -> int:
+        return self.inner.sync()
+
+    def release(self) -> None:
+        self.inner.release()
+
+    def close(self) -> None:
+        self.inner.close()
