@@ -268,9 +268,9 @@ def metric_table(title: str) -> Table:
     return table
 
 
-def render(summary: dict[str, Any], console: Console) -> None:
-    table = metric_table(f"Abstention (score: {summary['score']}; decision: the engine's own)")
-    for name, parts in summary["sets"].items():
+def fill(table: Table, sets: dict[str, dict[str, dict[str, Any]]]) -> Table:
+    """One row per set from {set: {split: measure(...)}}, the pooled row set apart."""
+    for name, parts in sets.items():
         if name == ALL:
             table.add_section()
         row = [name]
@@ -279,6 +279,12 @@ def render(summary: dict[str, Any], console: Console) -> None:
             row.append(f"{m['answerable']}/{m['unanswerable']}")
             row += [_shown(m[key]) for _, key in METRIC_COLUMNS]
         table.add_row(*row)
+    return table
+
+
+def render(summary: dict[str, Any], console: Console) -> None:
+    title = f"Abstention (score: {summary['score']}; decision: the engine's own)"
+    table = fill(metric_table(title), summary["sets"])
     console.print(table)
     notes = [f"{n} skipped in {s}" for s, n in summary["skipped"].items() if n]
     notes += [f"{n} ingest failures in {s}" for s, n in summary["ingest_failures"].items() if n]
