@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -251,18 +252,23 @@ def _shown(value: float | None) -> str:
 
 METRIC_COLUMNS = (
     ("AUROC", "auroc"),
-    ("abst.\nrecall", "abstention_recall"),
-    ("false\nabst.", "false_abstention"),
-    ("prec.", "precision"),
+    ("recall", "abstention_recall"),
+    ("FA", "false_abstention"),
+    ("prec", "precision"),
+)
+CAPTION = (
+    "a/u: answerable/unanswerable examples; AUROC of the score (answerable high); at the "
+    "decision: recall = abstention recall on unanswerable, FA = false abstention on answerable, "
+    "prec = share of abstentions that were on unanswerable"
 )
 
 
 def metric_table(title: str) -> Table:
     """A set per row; development on the left, held-out on the right."""
-    table = Table(title=title)
+    table = Table(title=title, caption=CAPTION)
     table.add_column("set")
     for split in ("dev", "held-out"):
-        table.add_column(f"{split}\nans/unans", justify="right")
+        table.add_column(f"{split}\na/u", justify="right")
         for header, _ in METRIC_COLUMNS:
             table.add_column(f"{split}\n{header}", justify="right")
     return table
@@ -282,10 +288,26 @@ def fill(table: Table, sets: dict[str, dict[str, dict[str, Any]]]) -> Table:
     return table
 
 
+def show(table: Table, console: Console) -> None:
+    """Print a table; into a file or a pipe, at its natural width. Squeezed to the default 80
+    columns it would truncate the very numbers it exists to show ("0.6…"), and nothing
+    wraps a long line in a file. A terminal keeps its own width."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    unbounded = console.options.update_width(10_000)
+    natural = Measurement.get(console, unbounded, table).maximum
+    saved = console.width
+    console.width = max(saved, natural)
+    try:
+        console.print(table)
+    finally:
+        console.width = saved
+
+
 def render(summary: dict[str, Any], console: Console) -> None:
     title = f"Abstention (score: {summary['score']}; decision: the engine's own)"
-    table = fill(metric_table(title), summary["sets"])
-    console.print(table)
+    show(fill(metric_table(title), summary["sets"]), console)
     notes = [f"{n} skipped in {s}" for s, n in summary["skipped"].items() if n]
     notes += [f"{n} ingest failures in {s}" for s, n in summary["ingest_failures"].items() if n]
     if notes:

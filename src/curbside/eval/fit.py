@@ -24,7 +24,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from .abstention import ALL, DEVELOPMENT, HELD_OUT, SPLITS, Example, fill, metric_table
+from ..errors import CurbsideError
+from .abstention import ALL, DEVELOPMENT, HELD_OUT, SPLITS, Example, fill, metric_table, show
 from .metrics import abstention_rates, auroc
 
 L2 = 1.0
@@ -112,7 +113,9 @@ def fit(examples: Sequence[Example], l2: float = L2) -> Model:
     chosen = [ex for ex in examples if ex.split == DEVELOPMENT]
     names = sorted({name for ex in chosen for name in ex.features})
     if not names:
-        raise ValueError("no development examples with features to fit on")
+        raise CurbsideError("no development examples with features to fit on")
+    if len({ex.answerable for ex in chosen}) < 2:
+        raise CurbsideError("fitting needs answerable and unanswerable development examples")
     shell = Model(names, [0.0] * len(names), [1.0] * len(names), [0.0] * len(names), 0.0)
     x = shell.matrix([ex.features for ex in chosen])
     y = np.array([1.0 if ex.answerable else 0.0 for ex in chosen])
@@ -234,4 +237,4 @@ def render(result: dict[str, Any], console: Console) -> None:
             f"Operating point: {point['name']}; abstain when P(answerable) < "
             f"{point['threshold']:.4f}"
         )
-        console.print(fill(metric_table(title), point["sets"]))
+        show(fill(metric_table(title), point["sets"]), console)
