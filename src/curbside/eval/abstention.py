@@ -38,7 +38,7 @@ from ..runtime import Runtime
 from ..search.filtered import WithoutDocuments
 from .answers import load_cases
 from .metrics import abstention_rates, auroc
-from .retrieval import beir_library, corpus_passages, load_beir
+from .retrieval import beir_library, corpus_id, load_beir
 
 DEVELOPMENT, HELD_OUT = "development", "held-out"
 SPLITS = (DEVELOPMENT, HELD_OUT)
@@ -130,7 +130,9 @@ def collect_beir(
     task = progress.add_task(f"{name}: ingest", total=2 * len(items)) if progress else None
     with beir_library(corpus) as (rt, report):
         out.ingest_failures[name] = len(report.failed)
-        document_of = {cid: document.id for cid, _, document in corpus_passages(rt.store)}
+        # One query over the documents, not a walk over every passage.
+        every = rt.store.list_documents(limit=rt.store.stats()["documents"] + 1)
+        document_of = {corpus_id(document): document.id for document in every}
         full = rt.retriever
         if progress is not None and task is not None:
             progress.update(task, description=name)

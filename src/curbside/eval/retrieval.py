@@ -58,11 +58,16 @@ def beir_library(corpus: Path) -> Iterator[tuple[Runtime, IngestReport]]:
             rt.close()
 
 
+def corpus_id(document: Document) -> str:
+    """The BEIR ``_id`` a document was ingested from (its key is ``path#_id``)."""
+    return document.key.rsplit("#", 1)[1]
+
+
 def corpus_passages(store: SQLStore) -> Iterator[tuple[str, Passage, Document]]:
     """Every current passage with its document and that document's BEIR corpus id."""
     for batch in store.iter_current_passages():
         for passage, document in store.get_passages([p.id for p in batch]).values():
-            yield document.key.rsplit("#", 1)[1], passage, document
+            yield corpus_id(document), passage, document
 
 
 def _dedupe(passage_ids: list[str], to_doc: dict[str, str], depth: int) -> list[str]:
