@@ -109,7 +109,8 @@ def test_each_query_gives_an_answerable_and_an_unanswerable_example(beir: Path):
     for qid, pair in by_query.items():
         assert sorted(ex.label for ex in pair) == ["answerable", "unanswerable"]
         assert {ex.split for ex in pair} == {split_of(qid)}  # both halves of a query together
-        assert all(set(ex.features) == {"evidence_strength"} for ex in pair)
+        # The decision's own features, the same names for every example.
+        assert pair[0].features and set(pair[0].features) == set(pair[1].features)
     summary = summarise(collected)
     dev, held_out = summary["sets"]["tiny"][DEVELOPMENT], summary["sets"]["tiny"][HELD_OUT]
     assert (dev["answerable"], dev["unanswerable"]) == (4, 4)
@@ -139,9 +140,10 @@ def test_cli_prints_both_splits_and_fits(tmp_path: Path, beir: Path):
     assert "abstention recall 1.0 on dev case files: n/a" in out  # no case files given
     assert "…" not in out  # nothing truncated
     model = json.loads(model_path.read_text())
-    assert model["features"] == ["evidence_strength"]
+    assert model["features"] and model["features"] == sorted(model["features"])
     assert model["fitted_on"] == {"tiny": 8}  # development examples only
-    assert len(model["mean"]) == len(model["scale"]) == len(model["coef"]) == 1
+    assert len(model["mean"]) == len(model["scale"]) == len(model["coef"])
+    assert len(model["coef"]) == len(model["features"])
     assert not (tmp_path / "home").exists()  # no case files: the user's library is not opened
 
 
@@ -165,7 +167,7 @@ def test_cli_json_with_a_case_file_over_the_configured_library(tmp_path: Path, b
     result = _run(tmp_path, "--beir", str(beir), "--cases", str(cases), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["score"] == "evidence_strength"
+    assert data["score"] in ("answerability", "evidence_strength")
     assert set(data["sets"]) == {"tiny", "offdomain_holdout", "all"}
     held_out = data["sets"]["offdomain_holdout"][HELD_OUT]
     assert (held_out["answerable"], held_out["unanswerable"]) == (1, 1)
