@@ -103,6 +103,7 @@ def test_each_query_gives_an_answerable_and_an_unanswerable_example(beir: Path):
     collected = collect([beir], [])
     examples = collected.examples
     assert len(examples) == 16  # q9 has no gold documents
+    assert collected.untitled == {"tiny": (0, 8)}
     by_query: dict[str, list] = {}
     for ex in examples:
         by_query.setdefault(ex.qid, []).append(ex)
@@ -121,6 +122,13 @@ def test_each_query_gives_an_answerable_and_an_unanswerable_example(beir: Path):
         answerable = next(ex for ex in pair if ex.answerable)
         unanswerable = next(ex for ex in pair if not ex.answerable)
         assert unanswerable.score <= answerable.score
+
+
+def test_untitled_documents_are_counted(beir: Path):
+    rows = [json.loads(line) for line in (beir / "corpus.jsonl").read_text().splitlines()]
+    rows[0]["title"] = rows[1]["title"] = ""
+    (beir / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert collect([beir], [], limit=1).untitled == {"tiny": (2, 8)}
 
 
 def test_limit_takes_the_first_questions_of_each_set(beir: Path):

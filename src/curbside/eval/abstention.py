@@ -99,6 +99,7 @@ class Collection:
     score_names: set[str] = field(default_factory=set)
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ingest_failures: dict[str, int] = field(default_factory=dict)
+    untitled: dict[str, tuple[int, int]] = field(default_factory=dict)  # (untitled, documents)
 
     def add(self, article: Any, **fields: Any) -> None:
         name, score, features = decision_signals(article)
@@ -133,6 +134,10 @@ def collect_beir(
         # One query over the documents, not a walk over every passage.
         every = rt.store.list_documents(limit=rt.store.stats()["documents"] + 1)
         document_of = {corpus_id(document): document.id for document in every}
+        # A record without a title is titled "corpus #<id>" at ingest; any signal that reads
+        # titles (semantic title similarity) sees nothing there, which the numbers inherit.
+        untitled = sum(d.title == f"{corpus.stem} #{corpus_id(d)}" for d in every)
+        out.untitled[name] = (untitled, len(every))
         full = rt.retriever
         if progress is not None and task is not None:
             progress.update(task, description=name)
@@ -244,6 +249,7 @@ def summarise(collection: Collection) -> dict[str, Any]:
         "examples": len(collection.examples),
         "skipped": dict(collection.skipped),
         "ingest_failures": collection.ingest_failures,
+        "untitled_documents": collection.untitled,
         "sets": dict(sets),
     }
 
@@ -312,5 +318,10 @@ def render(summary: dict[str, Any], console: Console) -> None:
     show(fill(metric_table(title), summary["sets"]), console)
     notes = [f"{n} skipped in {s}" for s, n in summary["skipped"].items() if n]
     notes += [f"{n} ingest failures in {s}" for s, n in summary["ingest_failures"].items() if n]
+    notes += [
+        f"{s}: {n:,} of {total:,} documents have no title (titled 'corpus #id')"
+        for s, (n, total) in summary["untitled_documents"].items()
+        if n
+    ]
     if notes:
         console.print("; ".join(notes), style="yellow", highlight=False)
