@@ -7,7 +7,10 @@ intercept is not penalised (it only sets the base rate). Fitting is Newton's met
 the penalised log-likelihood, which is strictly convex, so it needs no learning rate and stops
 in a handful of steps; the penalty keeps it finite on separable data.
 
-An operating point abstains when P(answerable) < threshold.
+An operating point abstains when P(answerable) < threshold, on the model alone: the engine's
+vetoes (a topic the library never mentions, an out-of-scope question, a population or dose
+gap) are not among the decision's features, so a threshold chosen here has to catch on its own
+what a veto would have caught.
 """
 
 from __future__ import annotations
