@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from curbside.runtime import Runtime
-from curbside.search.filtered import WithoutDocuments
+from curbside.search.filtered import SemanticWithout, WithoutDocuments, library_without
 
 
 def _records(tmp_path: Path) -> Path:
@@ -88,3 +88,77 @@ def test_an_answer_over_the_filtered_library_cites_none_of_the_excluded(runtime:
     runtime.retriever = WithoutDocuments(runtime.retriever, gone)
     article = answer("Does metformin cause lactic acidosis?", runtime, fresh=True, persist=False)
     assert not gone & {r.document_id for r in article.references}
+
+
+class _Nearest:
+    """A stand-in for the semantic search: always the same nearest documents."""
+
+    def __init__(self, found):
+        self.found = found
+        self.asked: list[int] = []
+
+    def nearest_documents(self, vector, version, documents, k):
+        self.asked.append(k)
+        return self.found[:k]
+
+
+def test_semantic_search_leaves_out_the_excluded_documents_and_keeps_k():
+    inner = _Nearest([("a", 0.9), ("b", 0.8), ("c", 0.7), ("d", 0.6)])
+    semantic = SemanticWithout(inner, {"a", "c"})
+    assert semantic.nearest_documents(None, 1, list, 2) == [("b", 0.8), ("d", 0.6)]
+    assert inner.asked == [4]  # k plus one per excluded document
+
+
+def test_library_without_swaps_both_searches_and_restores_them(runtime: Runtime, library):
+    retriever, semantic = runtime.retriever, runtime.semantic
+    with library_without(runtime, {library["d0"]}) as rt:
+        assert isinstance(rt.retriever, WithoutDocuments)
+        assert rt.retriever.exclude == {library["d0"]}
+        if semantic is not None:
+            assert isinstance(rt.semantic, SemanticWithout)
+    assert runtime.retriever is retriever and runtime.semantic is semantic
+
+
+def test_a_document_found_only_by_meaning_stays_out(runtime: Runtime, load, tmp_path: Path):
+    if runtime.semantic is None:
+        pytest.skip("the embedding model is not installed")
+    from curbside.answer.pipeline import answer
+    from curbside.answer.retrieve import with_semantic
+
+    rows = [
+        ("reflux", "Heartburn and acid reflux", "Antacids or omeprazole relieve the symptoms."),
+        ("gout", "Gout", "Colchicine treats an acute gout flare."),
+        ("asthma", "Asthma", "Inhaled corticosteroids control persistent asthma."),
+    ]
+    path = tmp_path / "meaning.jsonl"
+    path.write_text(
+        "".join(json.dumps({"_id": i, "title": t, "text": x}) + "\n" for i, t, x in rows)
+    )
+    load(path, map_spec="id=_id,title=title,text=text", kind="review")
+    documents = runtime.store.document_titles()
+    runtime.semantic.titles.refresh([title for _, title in documents])
+    reflux = next(doc for doc, title in documents if title == "Heartburn and acid reflux")
+    question = "A burning feeling in my chest after meals: what can I take?"
+    vector = runtime.semantic.encode(question)
+    version = runtime.store.library_version()
+    nearest = runtime.semantic.nearest_documents(vector, version, runtime.store.document_titles, 1)
+    assert nearest[0][0] == reflux  # found by meaning: the question shares no word with it
+    # The pipeline's semantic step adds the passages of documents near in meaning ...
+    whole = with_semantic(
+        runtime.retriever.search(question, k=30),
+        vector,
+        runtime.semantic,
+        runtime.store,
+        runtime.retriever,
+    )
+    assert reflux in {h.document.id for h in whole.hits}
+    with library_without(runtime, {reflux}) as rt:
+        found = rt.semantic.nearest_documents(vector, version, rt.store.document_titles, 1)
+        assert reflux not in {doc for doc, _ in found}
+        # ... but not of a document left out.
+        whole = with_semantic(
+            rt.retriever.search(question, k=30), vector, rt.semantic, rt.store, rt.retriever
+        )
+        assert reflux not in {h.document.id for h in whole.hits}
+        article = answer(question, rt, fresh=True, persist=False)
+    assert reflux not in {r.document_id for r in article.references}

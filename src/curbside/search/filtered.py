@@ -1,17 +1,21 @@
-"""A retriever that answers as if some documents were not in the library.
+"""A library seen as if some of its documents were not in it.
 
-It makes unanswerable questions from answerable ones without writing anything: wrap the
-library's retriever, leave out the documents that answer a question, and the question has
-nothing left to be answered from (``curbside eval abstention``).
+It makes unanswerable questions from answerable ones without writing anything: leave out the
+documents that answer a question, and the question has nothing left to be answered from
+(``curbside eval abstention``). Both ways the answer pipeline finds documents are covered: the
+lexical retriever (``WithoutDocuments``) and the semantic title search (``SemanticWithout``);
+``library_without`` swaps both into a Runtime and back.
 
->>> rt.retriever = WithoutDocuments(rt.retriever, {"3f2a9c0d1e4b5a67"})  # doctest: +SKIP
+>>> with library_without(rt, {"3f2a9c0d1e4b5a67"}):  # doctest: +SKIP
+...     article = answer(question, rt, fresh=True, persist=False)
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .base import SearchResult
@@ -113,3 +117,48 @@ class WithoutDocuments:
 
     def close(self) -> None:
         self.inner.close()
+
+
+class SemanticWithout:
+    """The runtime's semantic search minus ``exclude_document_ids``: the nearest titles never
+    name an excluded document. Title similarity of documents that were found (``closest_title``)
+    is delegated unchanged, since only documents that survived the retriever reach it."""
+
+    def __init__(self, semantic: Any, exclude_document_ids: Iterable[str]) -> None:
+        self.inner = semantic
+        self.exclude = frozenset(exclude_document_ids)
+
+    def nearest_documents(
+        self, vector: Any, version: int, documents: Callable[[], list[tuple[str, str]]], k: int
+    ) -> list[tuple[str, float]]:
+        # Ask for enough that k remain even if every excluded document was among the nearest.
+        found = self.inner.nearest_documents(vector, version, documents, k + len(self.exclude))
+        return [(doc, cos) for doc, cos in found if doc not in self.exclude][:k]
+
+    def encode(self, text: str) -> Any:
+        return self.inner.encode(text)
+
+    def closest_title(self, vector: Any, titles: Any) -> float:
+        return self.inner.closest_title(vector, titles)
+
+    @property
+    def embedder(self) -> Any:
+        return self.inner.embedder
+
+    @property
+    def titles(self) -> Any:
+        return self.inner.titles
+
+
+@contextmanager
+def library_without(rt: Any, exclude_document_ids: Iterable[str]) -> Iterator[Any]:
+    """``rt`` answers as if the documents were not in the library, until the block ends."""
+    exclude = frozenset(exclude_document_ids)
+    retriever, semantic = rt.retriever, rt.semantic
+    rt.retriever = WithoutDocuments(retriever, exclude, store=rt.store)
+    if semantic is not None:
+        rt.semantic = SemanticWithout(semantic, exclude)
+    try:
+        yield rt
+    finally:
+        rt.retriever, rt.semantic = retriever, semantic
