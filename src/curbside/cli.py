@@ -360,7 +360,8 @@ def eval_abstention(
     try:
         if rt and rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=True)
-        collected = abstention.collect(beir or [], cases or [], rt, limit, console)
+        cache = abstention.title_cache_dir()
+        collected = abstention.collect(beir or [], cases or [], rt, limit, console, cache)
         model = fit.fit(collected.examples) if fit_out else None
     except CurbsideError as exc:
         _fail(str(exc))

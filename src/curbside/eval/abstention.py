@@ -21,6 +21,7 @@ for it (BioASQ snippets of a related question, a near-duplicate MedQuAD answer),
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from ..answer.pipeline import answer
 from ..errors import BadRequest
 from ..runtime import Runtime
 from ..search.filtered import library_without
+from ..search.semantic import TitleVectors
 from .answers import load_cases
 from .metrics import abstention_rates, auroc
 from .retrieval import beir_library, corpus_id, load_beir
@@ -62,6 +64,11 @@ class Example:
     @property
     def label(self) -> str:
         return "answerable" if self.answerable else "unanswerable"
+
+
+def title_cache_dir() -> Path:
+    """Where title vectors are kept between runs: the user's cache folder (XDG)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curbside"
 
 
 def split_of(qid: str) -> str:
@@ -125,7 +132,11 @@ def _beir_items(folder: Path, limit: int | None):
 
 
 def collect_beir(
-    folder: Path, out: Collection, limit: int | None = None, progress: Progress | None = None
+    folder: Path,
+    out: Collection,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    title_cache: Path | None = None,
 ) -> None:
     name = folder.name
     corpus, items = _beir_items(folder, limit)
@@ -139,7 +150,8 @@ def collect_beir(
         # titles (semantic title similarity) sees nothing there, which the numbers inherit.
         untitled = {d.id for d in every if d.title == f"{corpus.stem} #{corpus_id(d)}"}
         out.untitled[name] = (len(untitled), len(every))
-        _embed_titles(rt, [d.title for d in every if d.id not in untitled], progress, name)
+        titled = [d.title for d in every if d.id not in untitled]
+        _embed_titles(rt, titled, progress, name, title_cache)
         if progress is not None and task is not None:
             progress.update(task, description=name)
         for qid, text, gold in items:
@@ -162,12 +174,21 @@ def collect_beir(
             _advance(progress, task, 2)
 
 
-def _embed_titles(rt: Runtime, titles: list[str], progress: Progress | None, name: str) -> None:
+def _embed_titles(
+    rt: Runtime, titles: list[str], progress: Progress | None, name: str, cache: Path | None
+) -> None:
     """Embed the titles now, as ``curbside ingest`` does, so that semantic title search sees
     the whole library from the first question, as it would in use. Untitled records are left
-    to be embedded lazily: "corpus #<id>" means nothing, and there are tens of thousands."""
+    to be embedded lazily: "corpus #<id>" means nothing, and there are tens of thousands.
+
+    ``cache``: a folder whose title vectors outlive the temporary library. A vector depends on
+    the model and the title only, and embedding MedQuAD's titles takes minutes on two cores.
+    """
     if rt.semantic is None or not titles:
         return
+    if cache is not None:
+        path = cache / f"eval-titles-{rt.semantic.embedder.name}.npz"
+        rt.semantic.titles = TitleVectors(path, rt.semantic.embedder)
     task = progress.add_task(f"{name}: titles", total=None) if progress else None
 
     def on_progress(done: int, total: int) -> None:
@@ -218,6 +239,7 @@ def collect(
     rt: Runtime | None = None,
     limit: int | None = None,
     console: Console | None = None,
+    title_cache: Path | None = None,
 ) -> Collection:
     """Answer every example, with a progress bar on ``console`` (none without one)."""
     out = Collection()
@@ -231,7 +253,7 @@ def collect(
         raise ValueError("case files are answered over a library: pass its runtime")
     with Progress(*columns, console=console, disable=console is None) as progress:
         for folder in beir:
-            collect_beir(folder, out, limit, progress)
+            collect_beir(folder, out, limit, progress, title_cache)
         for path in cases:
             collect_cases(path, rt, out, limit, progress)
     return out
