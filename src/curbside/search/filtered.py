@@ -122,7 +122,12 @@ class WithoutDocuments:
 class SemanticWithout:
     """The runtime's semantic search minus ``exclude_document_ids``: the nearest titles never
     name an excluded document. Title similarity of documents that were found (``closest_title``)
-    is delegated unchanged, since only documents that survived the retriever reach it."""
+    is delegated unchanged, since only documents that survived the retriever reach it.
+
+    Delegation is explicit, here as in ``WithoutDocuments``: a method added to ``Semantic`` that
+    finds documents must be filtered here, and an AttributeError says so rather than letting
+    the removed documents back in unnoticed.
+    """
 
     def __init__(self, semantic: Any, exclude_document_ids: Iterable[str]) -> None:
         self.inner = semantic
@@ -140,6 +145,9 @@ class SemanticWithout:
 
     def closest_title(self, vector: Any, titles: Any) -> float:
         return self.inner.closest_title(vector, titles)
+
+    def looks_technical(self, word: str) -> bool:
+        return self.inner.looks_technical(word)
 
     @property
     def embedder(self) -> Any:
