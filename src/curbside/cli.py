@@ -337,5 +337,49 @@ def eval_answers(
                     out.print(f"    missing {alts}", highlight=False, markup=False)
 
 
+@eval_app.command("abstention")
+def eval_abstention(
+    beir: Annotated[
+        list[Path] | None, typer.Option("--beir", help="BEIR folder; gold documents removed")
+    ] = None,
+    cases: Annotated[
+        list[Path] | None, typer.Option("--cases", help="JSONL case file (expect_abstain)")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="First N questions per set.", min=1)] = None,
+    fit_out: Annotated[
+        Path | None, typer.Option("--fit", help="Fit on development; write the model here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+):
+    """AUROC and the decision's abstention rates, development and held-out side by side."""
+    from .eval import abstention, fit
+
+    if not beir and not cases:
+        _fail("give at least one --beir folder or --cases file", 2)
+    rt = _runtime() if cases else None  # case files are answered over the configured library
+    try:
+        if rt and rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+            load_bundled(rt, quiet=True)
+        cache = abstention.title_cache_dir()
+        collected = abstention.collect(beir or [], cases or [], rt, limit, console, cache)
+        model = fit.fit(collected.examples) if fit_out else None
+    except CurbsideError as exc:
+        _fail(str(exc))
+        return
+    finally:
+        if rt:
+            rt.close()
+    summary = abstention.summarise(collected)
+    fitted = fit.report(model, collected.examples) if model else None
+    if model and fit_out:
+        model.save(fit_out)
+    if as_json:
+        out.print_json(json.dumps({**summary, "fit": fitted}))
+        return
+    abstention.render(summary, out)
+    if fitted:
+        fit.render(fitted, out)
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())

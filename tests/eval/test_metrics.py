@@ -1,12 +1,21 @@
-"""Ranking metrics and percentiles against values worked out by hand."""
+"""Ranking, AUROC and abstention metrics and percentiles against values worked out by hand."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from curbside.eval.metrics import mrr_at, ndcg_at, percentile, recall_at
+from curbside.eval.metrics import (
+    abstention_rates,
+    auroc,
+    mrr_at,
+    ndcg_at,
+    percentile,
+    recall_at,
+)
 
 
 def test_ndcg_with_graded_relevance():
@@ -61,3 +70,51 @@ def test_percentile_is_nearest_rank():
     assert percentile([42.0], 95) == 42.0
     assert percentile([], 50) == 0.0
     assert values[0] == 7.0  # the input is not sorted in place
+
+
+def test_auroc_perfect_inverse_and_chance():
+    labels = [False, False, True, True]
+    assert auroc([0.1, 0.2, 0.8, 0.9], labels) == 1.0
+    assert auroc([0.9, 0.8, 0.2, 0.1], labels) == 0.0
+    assert auroc([0.5, 0.5, 0.5, 0.5], labels) == 0.5  # all tied: every pair counts half
+
+
+def test_auroc_ties_count_half():
+    # Pairs (pos, neg): (0.5, 0.1) win, (0.5, 0.5) tie, (0.9, 0.1) win, (0.9, 0.5) win.
+    assert auroc([0.1, 0.5, 0.5, 0.9], [False, False, True, True]) == pytest.approx(3.5 / 4)
+    # One positive among three negatives, tied with one of them and above the others.
+    assert auroc([0.3, 0.3, 0.1, 0.2], [True, False, False, False]) == pytest.approx(2.5 / 3)
+
+
+def test_auroc_needs_both_classes():
+    assert auroc([0.1, 0.2], [True, True]) is None
+    assert auroc([], []) is None
+    with pytest.raises(ValueError):
+        auroc([0.1], [True, False])
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.booleans()), min_size=2, max_size=40))
+def test_auroc_equals_the_pairwise_count(pairs):
+    scores = [float(s) for s, _ in pairs]
+    labels = [label for _, label in pairs]
+    pos = [s for s, label in pairs if label]
+    neg = [s for s, label in pairs if not label]
+    if not pos or not neg:
+        assert auroc(scores, labels) is None
+        return
+    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
+    assert auroc(scores, labels) == pytest.approx(wins / (len(pos) * len(neg)))
+
+
+def test_abstention_rates_at_the_decision_made():
+    abstained = [True, True, False, False, True, False]
+    answerable = [False, False, False, True, True, True]
+    rates = abstention_rates(abstained, answerable)
+    assert rates["abstention_recall"] == pytest.approx(2 / 3)
+    assert rates["false_abstention"] == pytest.approx(1 / 3)
+    assert rates["precision"] == pytest.approx(2 / 3)
+    assert abstention_rates([False], [True]) == {
+        "abstention_recall": None,
+        "false_abstention": 0.0,
+        "precision": None,
+    }

@@ -9,14 +9,18 @@ import json
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import CurbsideError
-from ..library.ingest import ingest
+from ..library.ingest import IngestReport, ingest
 from ..library.records import FieldMap
-from ..runtime import open_runtime
+from ..models import Document, Passage
+from ..runtime import Runtime, open_runtime
 from ..settings import Settings
+from ..store.sql import SQLStore
 from .metrics import mrr_at, ndcg_at, recall_at
 
 DOC_DEPTH = 100
@@ -45,6 +49,9 @@ def reference_missing() -> str | None:
     )
 
 
+BEIR_FIELDS = "id=_id,title=title,text=text"
+
+
 def load_beir(folder: Path) -> tuple[Path, dict[str, str], dict[str, dict[str, int]]]:
     corpus = folder / "corpus.jsonl"
     qrels_path = folder / "qrels" / "test.tsv"
@@ -61,6 +68,31 @@ def load_beir(folder: Path) -> tuple[Path, dict[str, str], dict[str, dict[str, i
             if q["_id"] in qrels:
                 queries[q["_id"]] = q["text"]
     return corpus, queries, dict(qrels)
+
+
+@contextmanager
+def beir_library(corpus: Path) -> Iterator[tuple[Runtime, IngestReport]]:
+    """A BEIR corpus ingested into a temporary library, deleted on leaving; the user's own
+    library is never touched."""
+    with tempfile.TemporaryDirectory(prefix="curbside-eval-") as tmp:
+        rt = open_runtime(Settings(home=Path(tmp), database_url=None))
+        try:
+            fmap = FieldMap.parse(BEIR_FIELDS, "review")
+            yield rt, ingest([corpus], rt.store, rt.retriever, fmap=fmap)
+        finally:
+            rt.close()
+
+
+def corpus_id(document: Document) -> str:
+    """The BEIR ``_id`` a document was ingested from (its key is ``path#_id``)."""
+    return document.key.rsplit("#", 1)[1]
+
+
+def corpus_passages(store: SQLStore) -> Iterator[tuple[str, Passage, Document]]:
+    """Every current passage with its document and that document's BEIR corpus id."""
+    for batch in store.iter_current_passages():
+        for passage, document in store.get_passages([p.id for p in batch]).values():
+            yield corpus_id(document), passage, document
 
 
 def _dedupe(passage_ids: list[str], to_doc: dict[str, str], depth: int) -> list[str]:
@@ -100,30 +132,22 @@ def evaluate_beir(
             console.print(f"note: {skipped}", markup=False, highlight=False)
     if limit:
         queries = dict(list(queries.items())[:limit])
-    with tempfile.TemporaryDirectory(prefix="curbside-eval-") as tmp:
-        rt = open_runtime(Settings(home=Path(tmp), database_url=None))
+    with beir_library(corpus) as (rt, report):
         if field_weights:
             rt.retriever.weights = field_weights
-        try:
-            fmap = FieldMap.parse("id=_id,title=title,text=text", "review")
-            report = ingest([corpus], rt.store, rt.retriever, fmap=fmap)
-            to_doc: dict[str, str] = {}
-            texts: list[tuple[str, str]] = []
-            for batch in rt.store.iter_current_passages():
-                docs = rt.store.get_passages([p.id for p in batch])
-                for pid, (passage, document) in docs.items():
-                    to_doc[pid] = document.key.rsplit("#", 1)[1]
-                    texts.append((pid, f"{document.title}\n{passage.text}"))
-            ours: dict[str, list[str]] = {}
-            started = time.perf_counter()
-            for qid, text in queries.items():
-                ranked = rt.retriever.search_ids(rt.retriever.plan(text), PASSAGE_DEPTH)
-                ours[qid] = _dedupe([pid for pid, _ in ranked], to_doc, DOC_DEPTH)
-            systems = {"curbside": _score(ours, qrels, time.perf_counter() - started)}
-            if reference:
-                systems["bm25s (reference)"] = _reference(texts, queries, qrels, to_doc)
-        finally:
-            rt.close()
+        to_doc: dict[str, str] = {}
+        texts: list[tuple[str, str]] = []
+        for corpus_id, passage, document in corpus_passages(rt.store):
+            to_doc[passage.id] = corpus_id
+            texts.append((passage.id, f"{document.title}\n{passage.text}"))
+        ours: dict[str, list[str]] = {}
+        started = time.perf_counter()
+        for qid, text in queries.items():
+            ranked = rt.retriever.search_ids(rt.retriever.plan(text), PASSAGE_DEPTH)
+            ours[qid] = _dedupe([pid for pid, _ in ranked], to_doc, DOC_DEPTH)
+        systems = {"curbside": _score(ours, qrels, time.perf_counter() - started)}
+        if reference:
+            systems["bm25s (reference)"] = _reference(texts, queries, qrels, to_doc)
     results = {
         "dataset": folder.name,
         "queries": len(queries),
