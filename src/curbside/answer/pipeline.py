@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..errors import BadRequest, QuestionTooLong
+from ..library.records import has_title
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
@@ -21,6 +22,7 @@ from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, u
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
+from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
 from .concepts import check_concepts
 from .decide import Decision, Signals, decide
@@ -44,6 +46,7 @@ EXTRA_PER_ASK = 5
 # The titles of this many of an ask's best documents are compared with the question.
 SEMANTIC_DOCUMENTS = 10
 MAX_UNFAMILIAR = 3
+NEUTRAL_SEMANTIC = ABSTENTION.mean[ABSTENTION.features.index("semantic")]
 
 
 @dataclass
@@ -178,11 +181,14 @@ def _answer_ask(
 
 
 def _semantic(rt: Runtime, vector, hits) -> float:
-    """How close the question comes, in meaning, to the titles of the documents found."""
-    if rt.semantic is None or vector is None:
-        return 0.0
-    titles = list(dict.fromkeys(h.document.title for h in hits))[:SEMANTIC_DOCUMENTS]
-    return rt.semantic.closest_title(vector, titles)
+    """How close the question comes, in meaning, to the titles of the documents found.
+
+    Without the model, or where documents have no titles of their own (a BEIR corpus of
+    abstracts), the signal is unknown and counts as neutral: the development mean."""
+    titles = [t for t in dict.fromkeys(h.document.title for h in hits) if has_title(t)]
+    if rt.semantic is None or vector is None or not titles:
+        return NEUTRAL_SEMANTIC
+    return rt.semantic.closest_title(vector, titles[:SEMANTIC_DOCUMENTS])
 
 
 def _compose(question: str, answered: list[AskResult], engine: Engine, whole) -> Article:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..library.records import has_title
 from ..models import Hit
 from ..search.base import Retriever, SearchResult
 from ..search.semantic import Semantic
@@ -232,8 +233,11 @@ def with_semantic(
     top = max((h.score for h in result.hits), default=1.0)
     titles = list(dict.fromkeys(h.document.title for h in result.hits))
     cosine = dict(zip(titles, semantic.titles.similarity(vector, titles), strict=True))
-    hits = [
-        Hit(h.passage, h.document, h.score * _lift(cosine[h.document.title])) for h in result.hits
+    hits = [  # a stand-in title ("corpus #17") says nothing of meaning: no lift either way
+        Hit(h.passage, h.document, h.score * _lift(cosine[h.document.title]))
+        if has_title(h.document.title)
+        else h
+        for h in result.hits
     ]
     have = {h.document.id for h in hits}
     weights = GroupWeights.build(result.plan, retriever.tokenize, retriever.idf_table())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -125,7 +126,7 @@ def _record_document(
     parts = [(n, v if isinstance(v, str) else json.dumps(v)) for n, v in parts if v]
     if not parts:
         raise IngestError(str(path), f"no text in field {'+'.join(text_fields)!r}")
-    title = title or f"{path.stem} #{rid or number}"
+    title = title or untitled(path.stem, rid or number)
     sections: list[Section] = []
     for name, text in parts:
         found = text_sections(text, title)
@@ -271,3 +272,16 @@ def _medlineplus(path: Path, root: Any) -> Iterator[Item]:
             url=topic.get("url"),
             kind="consumer",
         )
+
+
+_UNTITLED = re.compile(r"^\S+ #\S+$")
+
+
+def untitled(stem: str, record: object) -> str:
+    """The title a record without one gets: its file and record number ("corpus #17")."""
+    return f"{stem} #{record}"
+
+
+def has_title(title: str) -> bool:
+    """Whether a document's title is its own, not the stand-in ``untitled`` gave it."""
+    return not _UNTITLED.match(title)
