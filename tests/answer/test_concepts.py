@@ -51,3 +51,14 @@ def test_the_concept_the_library_has_is_answered(library: Runtime):
     )
     assert not article.abstained
     assert all("otitis media" in r.title.lower() for r in article.references)
+
+
+def test_a_condition_of_several_words_must_stand_whole_in_the_library(library: Runtime):
+    """The bundled library has "sickle" and "cell" apart, never a sickle cell guideline."""
+    article = answer(
+        "What analgesia and fluids should be given for an acute painful sickle cell crisis?",
+        library,
+        fresh=True,
+        persist=False,
+    )
+    assert article.abstained

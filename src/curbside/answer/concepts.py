@@ -97,8 +97,19 @@ class ConceptCheck:
     documents: set[str] | None  # None: no concept constrains the documents
 
 
+def named_conditions(question: str, lexicon) -> list[Concept]:
+    """The vocabulary's conditions of several words that the question names ("sickle cell"):
+    the library must name them whole, not only their words apart."""
+    said = f" {' '.join(surface_tokens(question))} "
+    return [
+        Concept(name, name.split()[-1])
+        for name, kind in lexicon.items()
+        if kind == "condition" and " " in name and f" {name} " in said
+    ]
+
+
 def check_concepts(question: str, retriever: Retriever) -> ConceptCheck:
-    concepts = qualified_conditions(question)
+    concepts = qualified_conditions(question) + named_conditions(question, retriever.vocab.lexicon)
     if not concepts:
         return ConceptCheck([], None)
     missing: list[str] = []

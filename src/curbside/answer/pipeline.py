@@ -132,8 +132,13 @@ def _question_signals(
     """What holds for every ask: the topics the library lacks, the whole question's coverage."""
     concepts = check_concepts(question, rt.retriever)
     corrections = whole.plan.corrections
-    unknown = concepts.missing + unknown_topics(
-        question, rt.retriever.vocab, rt.retriever.mentions, corrected=corrections
+    unknown = list(
+        dict.fromkeys(
+            concepts.missing
+            + unknown_topics(
+                question, rt.retriever.vocab, rt.retriever.mentions, corrected=corrections
+            )
+        )
     )
     weights = ask_weights(question, whole, context, rt.retriever)
     coverage, _ = best_coverage(whole.hits, weights, rt.retriever.tokenize)
