@@ -85,3 +85,25 @@ def test_decisions_come_after_the_content_and_scripts_are_files(site):
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     # Without JavaScript the move buttons stay hidden: the position fields order the bullets.
     assert re.search(r'data-move="up" hidden>', page)
+
+
+def test_approval_and_the_demonstration_notice_are_one_statement(site):
+    from curbside.review import views
+
+    reviewer = _claimed(site)
+    pages = site.client.app.state.web.pages
+    pending = views.reader_view(site.store, site.id)
+    demo = pending.article.model_copy(update={"metadata": {"demonstration": True}})
+
+    def banners(view) -> list[str]:
+        html = pages.render_article(demo, view, site.article["slug"])
+        return re.findall(r'<p class="banner ([\w-]+)"[^>]*>(.*?)</p>', html, re.S)
+
+    [(kind, text)] = banners(pending)
+    assert kind == "banner-review" and "not clinically reviewed" in text
+    reviewer.post(f"/review/{site.id}/approve", data=_form(reviewer, 1))
+    [(kind, text)] = banners(views.reader_view(site.store, site.id))
+    assert kind == "banner-approved"
+    assert text.startswith("<strong>Reviewed by Dr Reviewer, MD, haematology</strong>")
+    assert "The reviewer checked this answer against the documents it cites" in text
+    assert text.count("not clinically reviewed") == 1
