@@ -107,3 +107,15 @@ def test_approval_and_the_demonstration_notice_are_one_statement(site):
     assert text.startswith("<strong>Reviewed by Dr Reviewer, MD, haematology</strong>")
     assert "The reviewer checked this answer against the documents it cites" in text
     assert text.count("not clinically reviewed") == 1
+
+
+def test_a_bottom_line_edit_lost_to_a_conflict_is_kept_on_the_page(site):
+    first = _claimed(site, "reviewer")
+    second = site.login("reviewer2")
+    ok = first.post(f"/review/{site.id}/edit", data=_form(first, 1, note="First."))
+    assert ok.status_code == 200
+    mine = site.article["bottom_line"]["text"] + " Mine."
+    lost = second.post(f"/review/{site.id}/edit", data=_form(second, 1, bottom_line=mine))
+    assert lost.status_code == 409
+    assert "The bottom line was: " in lost.text and "(back in the form)" in lost.text
+    assert _bottom_line(lost.text) == mine
