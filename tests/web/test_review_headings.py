@@ -119,3 +119,15 @@ def test_a_bottom_line_edit_lost_to_a_conflict_is_kept_on_the_page(site):
     assert lost.status_code == 409
     assert "The bottom line was: " in lost.text and "(back in the form)" in lost.text
     assert _bottom_line(lost.text) == mine
+
+
+def test_a_title_kept_with_a_reason_shows_its_addition_in_both_wordings(site):
+    reviewer = _claimed(site)
+    title = "Iron taken orally within 48 hours"  # "by mouth" in patient wording
+    fields = {"title-0": title, "title_reason-0": "Ward protocol 7."}
+    assert reviewer.post(f"/review/{site.id}/edit", data=_form(reviewer, 1, **fields)).is_success
+    reviewer.post(f"/review/{site.id}/approve", data=_form(reviewer, 2))
+    for audience in ("clinician", "patient"):
+        page = site.client.get(f"/a/{site.article['slug']}?audience={audience}").text
+        section = page.split('id="section-1"')[1].split('class="bullets"')[0]
+        assert "(48 hour not in the cited evidence): Ward protocol 7." in section, audience
