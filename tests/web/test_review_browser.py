@@ -16,7 +16,7 @@ import pytest
 from curbside.web.testing import ServerProcess, curbside_command
 
 from .conftest import B12_QUESTION
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, Tab
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Tab
 
 REVIEWER = "ada.reviewer@example.org"
 PASSWORD = "a long reviewer password"
@@ -185,6 +185,9 @@ def test_review_page_bottom_line_guard_one_save_reorder_growing_text(browser, se
         assert page.locator(f"#text-{s}-1").input_value() == texts[0]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "review-page-edit.png"), full_page=True)
+        page.set_viewport_size(PHONE)  # the new fields fit a phone too
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(ARTIFACTS / "review-page-edit-phone.png"), full_page=True)
     finally:
         tab.context.close()
     refused = "the server responded with a status of 422"  # the bottom line above, on purpose
