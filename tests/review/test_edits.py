@@ -9,12 +9,16 @@ from curbside.errors import BadRequest, UnsupportedNumbers
 from curbside.review.edits import (
     EDITS,
     AddNote,
+    EditBottomLine,
     EditBullet,
+    EditSectionTitle,
     RemoveBullet,
     ReorderBullets,
     ReorderSections,
     apply_edits,
+    bottom_line_addition,
     diff_articles,
+    title_addition,
 )
 
 AT = "2026-01-02T03:04:05+00:00"
@@ -190,3 +194,63 @@ def test_diff_shows_changed_removed_and_added_bullets_per_section():
     assert diff["Monitoring"].lines == [("-", "Check haemoglobin after 4 weeks. [1]")]
     assert diff["Reviewer notes"].lines == [("+", "Checked against BSG 2021. (Dr A)")]
     assert not any(d.changed for d in diff_articles(new, new))
+
+
+# ---- the bottom line and section titles: the same number rule as bullets -------------------
+def _with_bottom_line_evidence() -> Article:
+    article = _article()
+    quote = "Give ferrous sulfate 200 mg once daily."
+    article.bottom_line.evidence = [Evidence(ref=1, passage_id="p-0", quote=quote)]
+    return article
+
+
+def test_a_bottom_line_edit_with_a_number_its_evidence_lacks_is_refused_without_a_reason():
+    edit = EditBottomLine(text="Give ferrous sulfate 650 mg once daily.")
+    with pytest.raises(UnsupportedNumbers) as info:
+        apply_edits(_with_bottom_line_evidence(), [edit], "Dr A", AT)
+    assert info.value.numbers == ["650 mg"]
+    supported = EditBottomLine(text="Ferrous  sulfate 200 mg, once daily.")
+    edited = apply_edits(_with_bottom_line_evidence(), [supported], "Dr A", AT)
+    assert edited.bottom_line.text == "Ferrous sulfate 200 mg, once daily."
+    assert bottom_line_addition(edited) is None
+
+
+def test_a_bottom_line_number_with_a_reason_is_an_addition_until_edited_back():
+    edit = EditBottomLine(text="Give 650 mg once daily.", reason="Local formulary.")
+    edited = apply_edits(_with_bottom_line_evidence(), [edit], "Dr A", AT)
+    addition = bottom_line_addition(edited)
+    assert addition is not None and addition.numbers == ["650 mg"]
+    assert (addition.reason, addition.reviewer) == ("Local formulary.", "Dr A")
+    diff = {d.title: d for d in diff_articles(_with_bottom_line_evidence(), edited)}
+    assert diff["Bottom line"].lines[-1] == ("+", "Give 650 mg once daily. (reviewer's addition)")
+    back = apply_edits(edited, [EditBottomLine(text="Give 200 mg once daily.")], "Dr B", AT)
+    assert bottom_line_addition(back) is None
+
+
+def test_a_section_title_is_checked_against_its_bullets_evidence():
+    with pytest.raises(UnsupportedNumbers, match="6 week"):
+        apply_edits(_article(), [EditSectionTitle(section=1, title="At 6 weeks")], "Dr A", AT)
+    plain = apply_edits(_article(), [EditSectionTitle(section=1, title="At 4 weeks")], "A", AT)
+    assert plain.sections[1].title == "At 4 weeks" and title_addition(plain, "At 4 weeks") is None
+    kept = EditSectionTitle(section=1, title="At 6 weeks", reason="Clinic timetable.")
+    article = apply_edits(_article(), [kept], "Dr A", AT)
+    assert title_addition(article, "At 6 weeks").numbers == ["6 week"]
+    # Retitled or removed, the section takes its addition with it.
+    retitled = apply_edits(article, [EditSectionTitle(section=1, title="Review")], "Dr A", AT)
+    assert retitled.metadata.get("title_additions") is None
+    removed = apply_edits(article, [RemoveBullet(section=1, bullet=0)], "Dr A", AT)
+    assert removed.metadata.get("title_additions") is None
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        EditBottomLine(text="  "),
+        EditSectionTitle(section=0, title=" "),
+        EditSectionTitle(section=0, title="x" * 201),
+        EditSectionTitle(section=7, title="Dosing"),
+    ],
+)
+def test_malformed_bottom_line_and_title_edits_are_refused(edit):
+    with pytest.raises(BadRequest):
+        apply_edits(_article(), [edit], "Dr A", AT)

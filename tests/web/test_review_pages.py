@@ -126,9 +126,12 @@ def test_remove_reorder_and_note_are_saved_as_one_version_each(site):
     bullets = site.article["sections"][0]["bullets"]
     assert len(bullets) >= 2, "the fixture answer needs two bullets in its first section"
     first, second = bullets[0]["text"], bullets[1]["text"]
-    moved = reviewer.post(f"/review/{site.id}/edit", data=_form(reviewer, 1, move="0-1-up"))
+    # The new order is a field of the form: one save, one version, however many moves.
+    order = {"position-0-0": "2", "position-0-1": "1"}
+    moved = reviewer.post(f"/review/{site.id}/edit", data=_form(reviewer, 1, **order))
     after = _bullets(moved.text)
     assert after["text-0-0"] == second and after["text-0-1"] == first
+    assert 'name="position-0-0" min="1" max="' in moved.text and "Version 2" in moved.text
     removed = reviewer.post(
         f"/review/{site.id}/edit", data=_form(reviewer, 2, **{"remove-0-0": "1"})
     )

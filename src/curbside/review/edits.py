@@ -21,6 +21,11 @@ from ..errors import BadRequest, UnsupportedNumbers
 
 MAX_BULLET_CHARS = 2000
 MAX_NOTE_CHARS = 4000
+MAX_TITLE_CHARS = 200
+# The bottom line and section titles have no field of their own for a reviewer's addition
+# (the article model belongs to the answer package), so theirs are kept in the metadata.
+BOTTOM_LINE_ADDITION = "bottom_line_addition"
+TITLE_ADDITIONS = "title_additions"  # {section title: addition}
 
 
 class _Edit(BaseModel):
@@ -33,6 +38,19 @@ class EditBullet(_Edit):
     bullet: int
     text: str
     reason: str | None = None  # needed when the text brings numbers the evidence lacks
+
+
+class EditBottomLine(_Edit):
+    kind: Literal["edit_bottom_line"] = "edit_bottom_line"
+    text: str
+    reason: str | None = None  # as for a bullet, against the bottom line's own evidence
+
+
+class EditSectionTitle(_Edit):
+    kind: Literal["edit_section_title"] = "edit_section_title"
+    section: int
+    title: str
+    reason: str | None = None  # against the evidence of the section's bullets
 
 
 class RemoveBullet(_Edit):
@@ -58,7 +76,13 @@ class AddNote(_Edit):
 
 
 Edit = Annotated[
-    EditBullet | RemoveBullet | ReorderBullets | ReorderSections | AddNote,
+    EditBullet
+    | EditBottomLine
+    | EditSectionTitle
+    | RemoveBullet
+    | ReorderBullets
+    | ReorderSections
+    | AddNote,
     Field(discriminator="kind"),
 ]
 EDIT: TypeAdapter[Edit] = TypeAdapter(Edit)
@@ -74,12 +98,21 @@ def apply_edits(article: Article, edits: list[Edit], reviewer: str, at: str) -> 
     result = article.model_copy(deep=True)
     for edit in edits:
         _apply(result, edit, reviewer, at)
+    titles = {section.title for section in result.sections}
+    kept = {t: a for t, a in result.metadata.get(TITLE_ADDITIONS, {}).items() if t in titles}
+    result.metadata.pop(TITLE_ADDITIONS, None)
+    if kept:  # a removed or retitled section takes its addition with it
+        result.metadata[TITLE_ADDITIONS] = kept
     return result
 
 
 def _apply(article: Article, edit: Edit, reviewer: str, at: str) -> None:
     if isinstance(edit, EditBullet):
         _edit_bullet(_bullet(article, edit.section, edit.bullet), edit, reviewer, at)
+    elif isinstance(edit, EditBottomLine):
+        _edit_bottom_line(article, edit, reviewer, at)
+    elif isinstance(edit, EditSectionTitle):
+        _edit_title(article, edit, reviewer, at)
     elif isinstance(edit, RemoveBullet):
         _bullet(article, edit.section, edit.bullet)
         del article.sections[edit.section].bullets[edit.bullet]
@@ -97,24 +130,67 @@ def _apply(article: Article, edit: Edit, reviewer: str, at: str) -> None:
         article.reviewer_notes.append(ReviewerNote(text=text, reviewer=reviewer, at=at))
 
 
+def _guarded(
+    text: str, quotes: list[str], reason: str | None, reviewer: str, at: str
+) -> ReviewerAddition | None:
+    """The number rule, the one place it is applied: a number no quote holds is refused
+    (UnsupportedNumbers) unless the reviewer says why; then it is kept as their addition."""
+    missing = unsupported_numbers(text, quotes)
+    reason = " ".join((reason or "").split())
+    if missing and not reason:
+        raise UnsupportedNumbers(
+            f"{', '.join(missing)} is not in this text's evidence; "
+            "give a reason to keep it as a reviewer's addition",
+            numbers=missing,
+        )
+    if not missing:
+        return None  # the edit no longer adds anything the evidence lacks
+    return ReviewerAddition(reason=reason[:1000], reviewer=reviewer, at=at, numbers=missing)
+
+
 def _edit_bullet(bullet: Bullet, edit: EditBullet, reviewer: str, at: str) -> None:
     text = " ".join(edit.text.split())
     if not text or len(text) > MAX_BULLET_CHARS:
         raise BadRequest(f"a bullet needs 1 to {MAX_BULLET_CHARS} characters; remove it instead")
-    missing = unsupported_numbers(text, [e.quote for e in bullet.evidence])
-    reason = " ".join((edit.reason or "").split())
-    if missing and not reason:
-        raise UnsupportedNumbers(
-            f"{', '.join(missing)} is not in this bullet's evidence; "
-            "give a reason to keep it as a reviewer's addition",
-            numbers=missing,
-        )
+    quotes = [e.quote for e in bullet.evidence]
+    bullet.reviewer_addition = _guarded(text, quotes, edit.reason, reviewer, at)
     bullet.text = text
-    bullet.reviewer_addition = (
-        ReviewerAddition(reason=reason[:1000], reviewer=reviewer, at=at, numbers=missing)
-        if missing
-        else None  # the edit no longer adds anything the evidence lacks
-    )
+
+
+def _edit_bottom_line(article: Article, edit: EditBottomLine, reviewer: str, at: str) -> None:
+    text = " ".join(edit.text.split())
+    if not text or len(text) > MAX_BULLET_CHARS:
+        raise BadRequest(f"the bottom line needs 1 to {MAX_BULLET_CHARS} characters")
+    quotes = [e.quote for e in article.bottom_line.evidence]
+    addition = _guarded(text, quotes, edit.reason, reviewer, at)
+    article.bottom_line.text = text
+    article.metadata.pop(BOTTOM_LINE_ADDITION, None)
+    if addition:
+        article.metadata[BOTTOM_LINE_ADDITION] = addition.model_dump()
+
+
+def _edit_title(article: Article, edit: EditSectionTitle, reviewer: str, at: str) -> None:
+    section = _section(article, edit.section)
+    title = " ".join(edit.title.split())
+    if not title or len(title) > MAX_TITLE_CHARS:
+        raise BadRequest(f"a section title needs 1 to {MAX_TITLE_CHARS} characters")
+    quotes = [e.quote for b in section.bullets for e in b.evidence]
+    addition = _guarded(title, quotes, edit.reason, reviewer, at)
+    additions = article.metadata.setdefault(TITLE_ADDITIONS, {})
+    additions.pop(section.title, None)
+    section.title = title
+    if addition:
+        additions[title] = addition.model_dump()
+
+
+def bottom_line_addition(article: Article) -> ReviewerAddition | None:
+    found = article.metadata.get(BOTTOM_LINE_ADDITION)
+    return ReviewerAddition.model_validate(found) if found else None
+
+
+def title_addition(article: Article, title: str) -> ReviewerAddition | None:
+    found = article.metadata.get(TITLE_ADDITIONS, {}).get(title)
+    return ReviewerAddition.model_validate(found) if found else None
 
 
 def _section(article: Article, index: int):
@@ -156,7 +232,8 @@ def render_bullet(bullet: Bullet) -> str:
 
 
 def _rendered(article: Article) -> dict[str, list[str]]:
-    out = {"Bottom line": [article.bottom_line.text]}
+    added = " (reviewer's addition)" if article.metadata.get(BOTTOM_LINE_ADDITION) else ""
+    out = {"Bottom line": [article.bottom_line.text + added]}
     for section in article.sections:
         out.setdefault(section.title, []).extend(render_bullet(b) for b in section.bullets)
     if article.reviewer_notes:

@@ -20,7 +20,9 @@ from markupsafe import Markup
 from starlette.requests import Request
 
 from ..answer.article import STATUS_LABELS, Article
+from ..answer.audience import plain_words
 from ..answer.pipeline import MAX_QUESTION_CHARS
+from ..review import edits
 from ..review.views import ReaderView
 from .auth import viewer_or_none
 
@@ -116,6 +118,17 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
+def _title_addition(article: Article, title: str) -> edits.ReviewerAddition | None:
+    """A section title's reviewer addition, found in patient wording too (the patient page
+    shows the title in plain words, while the addition is kept under the reviewed title)."""
+    found = edits.title_addition(article, title)
+    if found is None and article.audience == "patient":
+        for reviewed in article.metadata.get(edits.TITLE_ADDITIONS, {}):
+            if plain_words(reviewed) == title:
+                return edits.title_addition(article, reviewed)
+    return found
+
+
 class Pages:
     """Renders templates with the context every page shares."""
 
@@ -136,6 +149,8 @@ class Pages:
             markdown=markdown,
             json_text=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),
             kind_label=lambda k: KIND_LABELS.get(k, k),
+            bottom_line_addition=edits.bottom_line_addition,
+            title_addition=_title_addition,
         )
         # Hash each static file once, at start-up, so URLs change when the file does.
         versions = {p.name: _file_hash(p) for p in STATIC.iterdir() if p.is_file()}

@@ -33,7 +33,8 @@ class EditIn(SeenVersionIn):
         min_length=1,
         max_length=500,
         description="Applied in order as one new version. Positions are those of the version "
-        "you saw. An edit_bullet bringing a number its evidence lacks needs a reason (else 422).",
+        "you saw. An edit_bullet, edit_bottom_line or edit_section_title bringing a number "
+        "its evidence lacks needs a reason (else 422).",
     )
     note: str = Field(default="", max_length=MAX_COMMENT_CHARS, description="Why, for history.")
 

@@ -145,8 +145,8 @@ async def reject(web: WebDep, viewer: Reviewer, article_id: str, body: DecisionI
 
 @router.post("/articles/{article_id}/edit", response_model=Article, responses=ACTION)
 async def edit(web: WebDep, viewer: Reviewer, article_id: str, body: EditIn) -> Response:
-    """Apply edits (edit_bullet, remove_bullet, reorder_bullets, reorder_sections, add_note)
-    as one new version."""
+    """Apply edits (edit_bullet, edit_bottom_line, edit_section_title, remove_bullet,
+    reorder_bullets, reorder_sections, add_note) as one new version."""
     article = await run_in_threadpool(
         service.edit,
         web.rt.store,

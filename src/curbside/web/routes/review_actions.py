@@ -134,7 +134,7 @@ async def edit(
         flagged = form.unsupported(base)
         message = (
             f"Not saved: the cited evidence does not hold {', '.join(exc.numbers)}. Give a "
-            "reason beside the bullet to keep it as a reviewer's addition, or change the wording."
+            "reason beside the text to keep it as a reviewer's addition, or change the wording."
         )
         return await _refused(
             request, web, viewer, article_id, status=422, error=message, form=form, flagged=flagged
