@@ -31,6 +31,19 @@ B12_QUESTION = (
 ABSTAIN_QUESTION = "What dose of zorbatinib treats unicorn fever?"
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
 def web_settings(home: Path, **overrides) -> Settings:
     values = {"home": home, "database_url": None, "ask_rate_limit": 10_000, **overrides}
     return Settings(**values)
@@ -97,3 +110,14 @@ def site(make_client, tmp_path: Path, cheap_argon2):
     from .reviewing import ReviewSite
 
     return ReviewSite.build(make_client(), tmp_path)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by playwright, one per test module (playwright's own browser
+    download is never used)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -18,19 +18,8 @@ import pytest
 from curbside.answer.audience import plain_words
 from curbside.web.testing import ServerProcess
 
-from .conftest import B12_QUESTION
+from .conftest import B12_QUESTION, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PHONE = {"width": 375, "height": 812}
@@ -48,15 +37,6 @@ def server(tmp_path_factory) -> Iterator[ServerProcess]:
     home = tmp_path_factory.mktemp("browser") / "home"
     with ServerProcess(home, env={"CURBSIDE_ASK_RATE_LIMIT": "1000"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Tab:

@@ -17,7 +17,7 @@ import pytest
 from curbside.web.testing import ServerProcess, curbside_command
 
 from .conftest import B12_QUESTION
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Tab, ask
+from .test_browser import ARTIFACTS, CHROMIUM, PHONE, Tab, ask
 
 REVIEWER = "phone.reviewer@example.org"
 PASSWORD = "a long reviewer password"
@@ -104,15 +104,6 @@ def server(tmp_path_factory) -> Iterator[ServerProcess]:
             timeout=60,
         )
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from curbside.web.service import NOT_PUBLISHED
 from curbside.web.testing import ServerProcess, curbside_command
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Tab, ask
+from .test_browser import CHROMIUM, DESKTOP, Tab, ask
 
 REVIEWER = "grace.reviewer@example.org"
 PASSWORD = "a long reviewer password"
@@ -41,15 +41,6 @@ def server(tmp_path_factory) -> Iterator[ServerProcess]:
             timeout=60,
         )  # fmt: skip
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_visitors_question_reaches_another_visitor_only_after_approval(browser, server):

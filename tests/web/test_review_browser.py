@@ -16,7 +16,7 @@ import pytest
 from curbside.web.testing import ServerProcess, curbside_command
 
 from .conftest import B12_QUESTION
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Tab
+from .test_browser import ARTIFACTS, CHROMIUM, DESKTOP, PHONE, Tab
 
 REVIEWER = "ada.reviewer@example.org"
 PASSWORD = "a long reviewer password"
@@ -55,15 +55,6 @@ def server(tmp_path_factory) -> Iterator[ServerProcess]:
             timeout=60,
         )
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_reviewer_claims_edits_and_approves_and_readers_see_it(browser, server):
