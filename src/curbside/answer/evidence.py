@@ -46,7 +46,8 @@ DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
 LONG_WORDS = 100
 # Under a heading of first steps, a treatment section's first statement counts 1 + this, its
-# second 1 + this / 2, and so on (fitted on bundled.jsonl: hyperkalaemia's calcium gluconate).
+# second 1 + this / 2, and so on, for treatment asks (fitted on bundled.jsonl: hyperkalaemia's
+# calcium gluconate; for dose asks it displaced the severe-deficiency B12 regimen).
 FIRST_STEP_BONUS = 0.4
 FIRST_STEP_HEADING = re.compile(
     r"initial|first[- ]line|immediate|emergency|acute (treatment|management)|resuscitation", re.I
@@ -225,7 +226,7 @@ def candidates(
         context = set(tokenize(f"{document.title} {passage.section_path}"))
         prior = (1 - DOC_PRIOR) * hit.score / top + DOC_PRIOR * doc_strength[document.id] / best_doc
         kind = KIND_WEIGHT.get(document.kind, 0.8)
-        first_steps = analysis.intent in ("treatment", "dose") and bool(
+        first_steps = analysis.intent == "treatment" and bool(
             FIRST_STEP_HEADING.search(passage.section_path)
         )
         for position, (start, quote, text, words) in enumerate(
