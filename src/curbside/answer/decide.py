@@ -12,7 +12,7 @@ on).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .calibration import ABSTENTION
 
@@ -46,9 +46,6 @@ class Decision:
     answer: bool
     probability: float
     reason: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def decide(signals: Signals) -> Decision:

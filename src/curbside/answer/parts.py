@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 MAX_ASKS = 4
-# An ask this short ("and for how long?") leans on the ask before it for its subject.
-MIN_ASK_WORDS = 4
 
 # Sentence ends: ".", "?" or "!" before a space and a capital, digit or quote. Abbreviations
 # such as "e.g." and "vs." and decimals ("2.5 mg") never end a sentence.
@@ -44,14 +42,9 @@ _JOINT = re.compile(
 
 @dataclass(frozen=True)
 class Ask:
-    """One question inside the question, with what the asks before it leave implicit."""
+    """One question inside the question."""
 
     text: str
-    lead: str = ""  # the subject it leans on: the first ask when this one is elliptical
-
-    @property
-    def query(self) -> str:
-        return f"{self.lead} {self.text}".strip()
 
 
 @dataclass(frozen=True)
@@ -76,11 +69,7 @@ def split_question(question: str) -> Parts:
     for sentence in asking:
         texts.extend(_split_joints(sentence))
     texts = _merge_overflow([t for t in texts if t.strip()])
-    asks: list[Ask] = []
-    for text in texts:
-        lead = asks[0].text if asks and len(_words(text)) < MIN_ASK_WORDS + 2 else ""
-        asks.append(Ask(text, lead))
-    return Parts(question, " ".join(case), asks)
+    return Parts(question, " ".join(case), [Ask(text) for text in texts])
 
 
 def _sentences(text: str) -> list[str]:

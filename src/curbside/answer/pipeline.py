@@ -44,7 +44,7 @@ MAX_QUESTION_CHARS = 4000
 # Each ask after the first may add this many bullets to an answer's usual length.
 EXTRA_PER_ASK = 5
 # The titles of this many of an ask's best documents are compared with the question.
-SEMANTIC_DOCUMENTS = 10
+TITLE_DOCUMENTS = 10
 MAX_UNFAMILIAR = 3
 NEUTRAL_SEMANTIC = ABSTENTION.mean[ABSTENTION.features.index("semantic")]
 
@@ -193,7 +193,7 @@ def _semantic(rt: Runtime, vector, hits) -> float:
     titles = [t for t in dict.fromkeys(h.document.title for h in hits) if has_title(t)]
     if rt.semantic is None or vector is None or not titles:
         return NEUTRAL_SEMANTIC
-    return rt.semantic.closest_title(vector, titles[:SEMANTIC_DOCUMENTS])
+    return rt.semantic.closest_title(vector, titles[:TITLE_DOCUMENTS])
 
 
 def _compose(question: str, answered: list[AskResult], engine: Engine, whole) -> Article:
