@@ -59,7 +59,7 @@ _HOW_OFTEN = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times\b", re.I)
 def _answers(analysis: Analysis) -> Callable[[Candidate], bool]:
     """What a statement must give to answer the ask: "how long" a duration, "how often" a
     frequency, any other dose question an amount to give."""
-    amount = _AMOUNT.search(analysis.question)
+    amount = analysis.intent != "dose" or _AMOUNT.search(analysis.question)
     if _HOW_LONG.search(analysis.question) and not amount:
         return lambda c: "duration" in c.features
     if _HOW_OFTEN.search(analysis.question) and not amount:
