@@ -10,6 +10,8 @@ are only how the pages show it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from ..answer.article import STATUS_LABELS
@@ -28,7 +30,10 @@ EDIT_WORDS = {
     "remove_bullet": ("removed {n} bullet", "removed {n} bullets"),
     "edit_bottom_line": ("edited the bottom line", "edited the bottom line"),
     "edit_section_title": ("retitled {n} section", "retitled {n} sections"),
-    "reorder_bullets": ("reordered the bullets of {n} section", "reordered bullets in {n} sections"),
+    "reorder_bullets": (
+        "reordered the bullets of {n} section",
+        "reordered bullets in {n} sections",
+    ),
     "reorder_sections": ("reordered the sections", "reordered the sections"),
     "add_note": ("added a note", "added {n} notes"),
     "fresh_answer": (
@@ -124,6 +129,14 @@ def describe(entry: Entry, names: dict[str, str]) -> str:
     if action == "restore":
         return f"{who} put it back in the review queue."
     return _account_or_library(who, action, d, names)
+
+
+def describe_row(row: Mapping[str, Any], names: dict[str, str]) -> str:
+    """``describe`` for an audit row as the database returns it."""
+    return describe(SimpleNamespace(**{k: row.get(k) for k in _ENTRY_FIELDS}), names)
+
+
+_ENTRY_FIELDS = ("actor", "action", "version_before", "version_after", "detail")
 
 
 def _was(detail: dict[str, Any]) -> str:

@@ -254,9 +254,7 @@ def restore(store: SQLStore, actor: User, article_ids: Sequence[str]) -> list[st
     ids = _ids(article_ids)
     done = []
     with store.engine.begin() as conn:
-        query = select(SA.c.article_id, SA.c.reason, A.c.version).join(
-            A, A.c.id == SA.c.article_id
-        )
+        query = select(SA.c.article_id, SA.c.reason, A.c.version).join(A, A.c.id == SA.c.article_id)
         for article_id, reason, version in conn.execute(query.where(SA.c.article_id.in_(ids))):
             conn.execute(SA.delete().where(SA.c.article_id == article_id))
             detail = {"reason_was": reason}

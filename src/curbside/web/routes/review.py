@@ -1,4 +1,5 @@
-"""Reviewers' pages (the queue is in review_queue.py): one article's review page, its versions, diffs and audit trail.
+"""Reviewers' pages: one article's review page, its versions, diffs and audit trail (the
+queue is in review_queue.py).
 
 The actions (claim, edit, approve, …) are form POSTs in review_actions.py; they render the
 review page through ``review_page`` here when they must show an error beside the form.

@@ -87,9 +87,7 @@ def review_queue(
     elif done == "restore":
         message = f"{_questions(count)} back in the queue."
     undo_ids = [i for i in undo.split(",") if i] if done == "set_aside" else []
-    return queue_page(
-        request, web, viewer, view, status, topic, done=message, undo=undo_ids
-    )
+    return queue_page(request, web, viewer, view, status, topic, done=message, undo=undo_ids)
 
 
 def _questions(n: int) -> str:
@@ -113,6 +111,7 @@ async def set_aside(
             queue.set_aside, web.rt.store, viewer.user, article_ids, reason
         )
     except BadRequest as exc:
+        message = str(exc)
         return await run_in_threadpool(
             lambda: queue_page(
                 request,
@@ -122,7 +121,7 @@ async def set_aside(
                 status,
                 topic,
                 http_status=422,
-                error=str(exc),
+                error=message,
                 chosen=frozenset(article_ids),
                 reason=reason,
             )
@@ -145,9 +144,10 @@ async def restore(
     try:
         done = await run_in_threadpool(queue.restore, web.rt.store, viewer.user, article_ids)
     except BadRequest as exc:
+        message = str(exc)
         return await run_in_threadpool(
             lambda: queue_page(
-                request, web, viewer, view, status, topic, http_status=422, error=str(exc)
+                request, web, viewer, view, status, topic, http_status=422, error=message
             )
         )
     more = {"done": "restore", "count": str(len(done))}
