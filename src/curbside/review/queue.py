@@ -192,10 +192,12 @@ def _grouped(items: list[QueueItem], parent_questions: dict[str, str]) -> list[Q
     by_id = {i.id: i for i in items}
 
     def root(item: QueueItem) -> QueueItem:
-        seen = {item.id}
-        while item.follow_up_of in by_id and item.follow_up_of not in seen:
+        path = [item.id]
+        while item.follow_up_of in by_id:
+            if item.follow_up_of in path:  # parents in a circle: one of them, always the same
+                return by_id[min(path[path.index(item.follow_up_of) :])]
             item = by_id[item.follow_up_of]
-            seen.add(item.id)
+            path.append(item.id)
         return item
 
     groups: dict[str, QueueGroup] = {}
