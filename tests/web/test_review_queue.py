@@ -168,3 +168,11 @@ def test_the_api_queue_leaves_set_aside_questions_out_and_names_the_claimer(site
     assert (item["claimed_by"], item["claimed_by_name"]) == ("reviewer@example.org", "Dr Reviewer")
     _set_aside(reviewer, [site.id], "duplicate")
     assert site.client.get("/api/review/queue", headers=site.bearer("reviewer")).json() == []
+
+
+def test_the_reviewers_home_page_counts_the_answers_tab(site):
+    _ask(site, ABSTAIN_QUESTION)
+    reviewer = site.login("reviewer")
+    assert "1 answer awaiting review" in reviewer.get("/").text  # not the abstention
+    _set_aside(reviewer, [site.id], "junk")
+    assert "0 answers awaiting review" in reviewer.get("/").text

@@ -130,6 +130,12 @@ def _counts(conn: Connection, where: list[Any]) -> dict[str, int]:
     return counts
 
 
+def counts(store: SQLStore) -> dict[str, int]:
+    """How many open articles each tab of the default queue holds."""
+    with store.engine.connect() as conn:
+        return _counts(conn, _filters(OPEN_STATUSES, None))
+
+
 def review_queue(
     store: SQLStore,
     view: str = "all",
