@@ -26,6 +26,7 @@ from sqlalchemy import select
 from ..errors import BadRequest, IngestError, NotFound
 from ..library.ingest import SUFFIXES, ingest
 from ..library.records import FieldMap
+from ..models import Document
 from ..store import schema
 from . import store as q
 from .accounts import User
@@ -176,11 +177,18 @@ def upload(
     return _audit(rt, actor, "library_upload", detail), results
 
 
-def _one(rt: Runtime, folder: Path, name: str, fileobj: IO[bytes], fmap: FieldMap, target_doc):
+def _one(
+    rt: Runtime,
+    folder: Path,
+    name: str,
+    fileobj: IO[bytes],
+    fmap: FieldMap,
+    target_doc: Document | None,
+) -> FileResult:
     result = FileResult(name)
     kind = _kind(name)
     if kind is None:
-        allowed = ", ".join(sorted({s for s in SUFFIXES}))
+        allowed = ", ".join(sorted(SUFFIXES))
         result.errors.append(f"{name}: this kind of file cannot be read; use one of {allowed}")
         return result
     if target_doc is not None and kind not in SINGLE_DOCUMENT_KINDS:
