@@ -168,6 +168,10 @@ def test_the_api_queue_leaves_set_aside_questions_out_and_names_the_claimer(site
     assert (item["claimed_by"], item["claimed_by_name"]) == ("reviewer@example.org", "Dr Reviewer")
     _set_aside(reviewer, [site.id], "duplicate")
     assert site.client.get("/api/review/queue", headers=site.bearer("reviewer")).json() == []
+    aside = site.client.get(
+        "/api/review/queue", params={"view": "set_aside"}, headers=site.bearer("reviewer")
+    ).json()
+    assert [(i["id"], i["set_aside_reason"]) for i in aside] == [(site.id, "duplicate")]
 
 
 def test_the_reviewers_home_page_counts_the_answers_tab(site):
