@@ -1,0 +1,178 @@
+"""Statement-level attribution in Markdown: which listed source each statement came from.
+
+A Markdown document may give each entry under ``sources:`` in its front matter a ``key:``
+and end a statement line with a Pandoc-style marker naming the keys it came from::
+
+    sources:
+      - key: ng239
+        title: "Vitamin B12 deficiency in over 16s: diagnosis and management (NG239)"
+    ...
+    - NICE NG239 treats a total serum vitamin B12 below 180 nanograms/L as deficiency. [@ng239]
+
+The marker is stripped from the stored text and kept per statement, as ``[start, end, keys]``
+in document-text offsets (the offsets passages use), under ``meta["attribution"]``. In a
+demonstration document that declares keys, every statement must carry a marker; in any
+document a key that the front matter does not declare is an error. Documents that declare
+no keys are left exactly as they are (their brackets may be someone else's citations).
+
+Pure functions; the reader in readers.py calls them around its section parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..errors import IngestError
+from ..models import Section
+
+# Statement boundaries survive Markdown cleaning as private-use characters, which no text
+# uses and clean_inline leaves alone; they are taken out again before a section is stored.
+STATEMENT_START = "\ue000"
+STATEMENT_END = "\ue001"
+
+KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_MARKER = re.compile(r"\s*\[(\s*@[^\[\]]*)\]\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_FENCE = "```"
+
+
+def declared_keys(sources: Any, front_matter: str, path: str) -> dict[str, dict[str, Any]]:
+    """The front matter's source keys, each with its source entry; {} when none has a key.
+
+    Once one source has a key, every source needs one, unique and in lowercase letters,
+    digits and hyphens, so that a marker can never be ambiguous."""
+    entries = [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+    if not any("key" in s for s in entries):
+        return {}
+    keys: dict[str, dict[str, Any]] = {}
+    for number, source in enumerate(entries, start=1):
+        key = source.get("key")
+        if key is None:
+            line = _front_line(front_matter, str(source.get("title") or ""))
+            raise IngestError(path, f"source {number} has no key: while others do", line)
+        key = str(key)
+        line = _front_line(front_matter, f"key: {key}")
+        if not KEY.match(key):
+            raise IngestError(
+                path, f"source key {key!r} must be lowercase letters, digits and hyphens", line
+            )
+        if key in keys:
+            raise IngestError(path, f"source key {key!r} is given to two sources", line)
+        keys[key] = source
+    return keys
+
+
+def _front_line(front_matter: str, needle: str) -> int | None:
+    """The file line (front matter starts on line 2) where ``needle`` first appears."""
+    at = front_matter.find(needle) if needle else -1
+    return front_matter.count("\n", 0, at) + 2 if at >= 0 else None
+
+
+def mark_statements(
+    body: str, keys: dict[str, dict[str, Any]], first_line: int, path: str, strict: bool
+) -> tuple[str, list[tuple[str, ...]]]:
+    """``body`` with each statement's marker replaced by boundary characters, and each
+    statement's keys in order. ``first_line`` is the file line of the body's first line."""
+    lines = body.split("\n")
+    found: list[tuple[str, ...]] = []
+    in_fence = False
+    for index, line in enumerate(lines):
+        if line.strip().startswith(_FENCE):
+            in_fence = not in_fence
+            continue
+        if in_fence or not line.strip() or _HEADING.match(line) or _COMMENT.match(line):
+            continue
+        number = first_line + index
+        marker = _MARKER.search(line)
+        if marker is None:
+            if strict:
+                raise IngestError(
+                    path,
+                    "statement names no source: end it with a marker such as "
+                    f"[@{next(iter(keys))}] naming one of the front matter's source keys "
+                    f"({', '.join(keys)})",
+                    number,
+                )
+            continue
+        cited = _parse_marker(marker.group(1), keys, path, number)
+        content = line[: marker.start()]
+        indent = len(content) - len(content.lstrip())
+        lines[index] = (
+            f"{content[:indent]}{STATEMENT_START}{content[indent:].rstrip()}{STATEMENT_END}"
+        )
+        found.append(cited)
+    return "\n".join(lines), found
+
+
+def _parse_marker(inside: str, keys: dict[str, Any], path: str, line: int) -> tuple[str, ...]:
+    cited: list[str] = []
+    for part in inside.split(";"):
+        part = part.strip()
+        key = part[1:] if part.startswith("@") else ""
+        if not key or not KEY.match(key):
+            raise IngestError(
+                path, f"citation marker part {part!r} is not @key (use [@key; @key2])", line
+            )
+        if key not in keys:
+            raise IngestError(
+                path,
+                f"unknown source key @{key}: the front matter declares {', '.join(keys)}",
+                line,
+            )
+        if key not in cited:
+            cited.append(key)
+    return tuple(cited)
+
+
+def take_boundaries(
+    text: str, keys: Sequence[tuple[str, ...]], start_index: int
+) -> tuple[str, tuple[tuple[int, int, tuple[str, ...]], ...], int]:
+    """Remove the boundary characters from a cleaned section text: the clean text, its
+    statements as (start, end, keys) within it, and the index of the next statement's keys."""
+    out: list[str] = []
+    statements: list[tuple[int, int, tuple[str, ...]]] = []
+    length = 0
+    opened: int | None = None
+    index = start_index
+    for piece in re.split(f"([{STATEMENT_START}{STATEMENT_END}])", text):
+        if piece == STATEMENT_START:
+            opened = length
+        elif piece == STATEMENT_END:
+            if opened is not None:
+                statements.append((opened, length, keys[index]))
+            index += 1
+            opened = None
+        else:
+            out.append(piece)
+            length += len(piece)
+    return "".join(out), tuple(statements), index
+
+
+def document_attribution(sections: Iterable[Section], gap: str) -> list[list[Any]]:
+    """Every section's statements in document-text offsets (sections joined by ``gap``)."""
+    out: list[list[Any]] = []
+    base = 0
+    for section in sections:
+        out.extend([base + s, base + e, list(k)] for s, e, k in section.statements)
+        base += len(section.text) + len(gap)
+    return out
+
+
+def keys_for_span(meta: dict[str, Any], start: int, end: int) -> list[str]:
+    """The source keys of the statements that the document-text span [start, end) overlaps,
+    in the order the statements give them; [] when none is attributed."""
+    keys: list[str] = []
+    for s_start, s_end, s_keys in meta.get("attribution") or ():
+        if s_start < end and start < s_end:
+            keys.extend(k for k in s_keys if k not in keys)
+    return keys
+
+
+def source_for_key(meta: dict[str, Any], key: str) -> dict[str, Any] | None:
+    for source in meta.get("sources") or ():
+        if isinstance(source, dict) and source.get("key") == key:
+            return source
+    return None
