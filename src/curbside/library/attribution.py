@@ -11,8 +11,9 @@ and end a statement line with a Pandoc-style marker naming the keys it came from
 
 The marker is stripped from the stored text and kept per statement, as ``[start, end, keys]``
 in document-text offsets (the offsets passages use), under ``meta["attribution"]``. In a
-demonstration document that declares keys, every statement must carry a marker; in any
-document a key that the front matter does not declare is an error. Documents that declare
+demonstration document that declares keys, every statement (each list item, as the bundled
+topics' format defines it) must carry a marker, and a prose line may; in any document a key
+that the front matter does not declare is an error. Documents that declare
 no keys are left exactly as they are (their brackets may be someone else's citations).
 
 Pure functions; the reader in readers.py calls them around its section parsing.
@@ -23,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import yaml
 
 from ..errors import IngestError
 from ..models import Section
@@ -35,6 +38,7 @@ STATEMENT_END = "\ue001"
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MARKER = re.compile(r"\s*\[(\s*@[^\[\]]*)\]\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _FENCE = "```"
 
@@ -48,13 +52,13 @@ def declared_keys(sources: Any, front_matter: str, path: str) -> dict[str, dict[
     if not any("key" in s for s in entries):
         return {}
     keys: dict[str, dict[str, Any]] = {}
+    lines = _entry_lines(front_matter)
     for number, source in enumerate(entries, start=1):
+        line = lines[number - 1] if number <= len(lines) else None
         key = source.get("key")
         if key is None:
-            line = _front_line(front_matter, str(source.get("title") or ""))
             raise IngestError(path, f"source {number} has no key: while others do", line)
         key = str(key)
-        line = _front_line(front_matter, f"key: {key}")
         if not KEY.match(key):
             raise IngestError(
                 path, f"source key {key!r} must be lowercase letters, digits and hyphens", line
@@ -65,17 +69,33 @@ def declared_keys(sources: Any, front_matter: str, path: str) -> dict[str, dict[
     return keys
 
 
-def _front_line(front_matter: str, needle: str) -> int | None:
-    """The file line (front matter starts on line 2) where ``needle`` first appears."""
-    at = front_matter.find(needle) if needle else -1
-    return front_matter.count("\n", 0, at) + 2 if at >= 0 else None
+def _entry_lines(front_matter: str) -> list[int]:
+    """The file line of each entry under ``sources:`` (its ``key:`` line when it has one);
+    the front matter starts on line 2 of the file."""
+    try:
+        root = yaml.compose(front_matter, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for name, value in root.value:
+        if name.value == "sources" and isinstance(value, yaml.SequenceNode):
+            lines = []
+            for item in value.value:
+                mark = item.start_mark
+                if isinstance(item, yaml.MappingNode):
+                    mark = next((v.start_mark for k, v in item.value if k.value == "key"), mark)
+                lines.append(mark.line + 2)
+            return lines
+    return []
 
 
 def mark_statements(
     body: str, keys: dict[str, dict[str, Any]], first_line: int, path: str, strict: bool
 ) -> tuple[str, list[tuple[str, ...]]]:
     """``body`` with each statement's marker replaced by boundary characters, and each
-    statement's keys in order. ``first_line`` is the file line of the body's first line."""
+    statement's keys in order. ``first_line`` is the file line of the body's first line;
+    ``strict``: a list item without a marker is an error."""
     lines = body.split("\n")
     found: list[tuple[str, ...]] = []
     in_fence = False
@@ -88,7 +108,7 @@ def mark_statements(
         number = first_line + index
         marker = _MARKER.search(line)
         if marker is None:
-            if strict:
+            if strict and _LIST_ITEM.match(line):
                 raise IngestError(
                     path,
                     "statement names no source: end it with a marker such as "
