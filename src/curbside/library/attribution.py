@@ -191,6 +191,17 @@ def keys_for_span(meta: dict[str, Any], start: int, end: int) -> list[str]:
     return keys
 
 
+def passage_statements(
+    meta: dict[str, Any], start: int, end: int
+) -> list[tuple[int, int, list[str]]]:
+    """The attributed statements inside the passage at [start, end), in its own offsets."""
+    return [
+        (max(s, start) - start, min(e, end) - start, list(keys))
+        for s, e, keys in meta.get("attribution") or ()
+        if s < end and start < e
+    ]
+
+
 def source_for_key(meta: dict[str, Any], key: str) -> dict[str, Any] | None:
     for source in meta.get("sources") or ():
         if isinstance(source, dict) and source.get("key") == key:
