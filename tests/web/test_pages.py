@@ -109,6 +109,11 @@ def test_answer_page_shows_the_whole_answer(bundled_client, b12_article):
     assert f'<a href="/library/{summary}">Read the summary: Vitamin B12 deficiency' in refs
     assert "Curbside demonstration library · 2026" not in refs
     assert "not clinically reviewed" in html[: html.index("Bottom line")]  # the banner stays
+    # A statement with two sources is one quote that cites both.
+    two = next(b for s in b12_article["sections"] for b in s["bullets"] if len(b["citations"]) == 2)
+    assert len({(e["passage_id"], e["quote"]) for e in two["evidence"]}) == 1
+    a, b = two["citations"]
+    assert f'<span class="ref-no">[{a}][{b}]</span>' in html
     # Follow-up keeps the context; the audience switch is a plain link.
     assert f'name="follow_up_of" value="{b12_article["id"]}"' in html
     assert f'href="/a/{b12_article["slug"]}?audience=patient"' in html
