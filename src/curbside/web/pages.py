@@ -136,7 +136,7 @@ def by_quote(items: list) -> list[tuple[object, list[int]]]:
         numbers = groups.setdefault((e.passage_id, e.quote), (e, []))[1]
         if e.ref not in numbers:
             numbers.append(e.ref)
-    return list(groups.values())
+    return [(e, sorted(numbers)) for e, numbers in groups.values()]
 
 
 class Pages:
