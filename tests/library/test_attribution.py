@@ -172,3 +172,21 @@ def test_ingest_reports_the_bad_statement_and_loads_the_rest(tmp_path, load, run
     assert doc.meta["attribution"][0][2] == ["bsh2014"]  # stored with the document
     passages = runtime.store.document_passages(doc.id)
     assert all("[@" not in p.text for p in passages)
+
+
+def test_a_wrapped_list_item_is_one_statement(tmp_path):
+    body = BODY.replace(
+        "- BSH advises hydroxocobalamin 1 mg intramuscularly three times a week for 2 weeks.",
+        "- BSH advises hydroxocobalamin 1 mg intramuscularly\n  three times a week for 2 weeks.",
+    )
+    doc = _read(_write(tmp_path, body))
+    text = document_text(doc.sections)
+    start, end, keys = doc.meta["attribution"][0]
+    assert text[start:end] == (
+        "- BSH advises hydroxocobalamin 1 mg intramuscularly\nthree times a week for 2 weeks."
+    )
+    assert keys == ["bsh2014"]
+    unmarked = body.replace("for 2 weeks. [@bsh2014]", "for 2 weeks.")
+    with pytest.raises(IngestError) as error:
+        _read(_write(tmp_path, unmarked))
+    assert error.value.line == 21  # where the item starts

@@ -95,35 +95,48 @@ def mark_statements(
 ) -> tuple[str, list[tuple[str, ...]]]:
     """``body`` with each statement's marker replaced by boundary characters, and each
     statement's keys in order. ``first_line`` is the file line of the body's first line;
-    ``strict``: a list item without a marker is an error."""
+    ``strict``: a list item without a marker is an error.
+
+    A statement runs from its first line (a list item, or prose) to the line whose marker
+    ends it, so a wrapped list item is one statement; a new list item, a blank line or a
+    heading ends a statement that has no marker."""
     lines = body.split("\n")
     found: list[tuple[str, ...]] = []
     in_fence = False
+    opened: int | None = None  # the first line of the statement being read
+
+    def unmarked() -> None:
+        if strict and opened is not None and _LIST_ITEM.match(lines[opened]):
+            raise IngestError(
+                path,
+                "statement names no source: end it with a marker such as "
+                f"[@{next(iter(keys))}] naming one of the front matter's source keys "
+                f"({', '.join(keys)})",
+                first_line + opened,
+            )
+
     for index, line in enumerate(lines):
         if line.strip().startswith(_FENCE):
             in_fence = not in_fence
+        if in_fence or line.strip().startswith(_FENCE) or _COMMENT.match(line):
             continue
-        if in_fence or not line.strip() or _HEADING.match(line) or _COMMENT.match(line):
+        if not line.strip() or _HEADING.match(line):
+            unmarked()
+            opened = None
             continue
-        number = first_line + index
+        if opened is None or _LIST_ITEM.match(line):
+            unmarked()
+            opened = index
         marker = _MARKER.search(line)
         if marker is None:
-            if strict and _LIST_ITEM.match(line):
-                raise IngestError(
-                    path,
-                    "statement names no source: end it with a marker such as "
-                    f"[@{next(iter(keys))}] naming one of the front matter's source keys "
-                    f"({', '.join(keys)})",
-                    number,
-                )
             continue
-        cited = _parse_marker(marker.group(1), keys, path, number)
-        content = line[: marker.start()]
-        indent = len(content) - len(content.lstrip())
-        lines[index] = (
-            f"{content[:indent]}{STATEMENT_START}{content[indent:].rstrip()}{STATEMENT_END}"
-        )
-        found.append(cited)
+        found.append(_parse_marker(marker.group(1), keys, path, first_line + index))
+        lines[index] = line[: marker.start()].rstrip() + STATEMENT_END
+        start = lines[opened]
+        indent = len(start) - len(start.lstrip())
+        lines[opened] = f"{start[:indent]}{STATEMENT_START}{start[indent:]}"
+        opened = None
+    unmarked()
     return "\n".join(lines), found
 
 
