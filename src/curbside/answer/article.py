@@ -34,9 +34,16 @@ STATUS_LABELS = {
 class Evidence(BaseModel):
     ref: int
     passage_id: str
-    quote: str
+    quote: str  # the statement exactly as the passage has it: what the verifier checks
     section_path: str = ""
     document_id: str = ""
+    # What the quote adds to its bullet (answer/evidence_context.py): the source's statements
+    # around it, the numbers of the quote the bullet states, and whether the bullet shortened
+    # it (the page then calls the quote the full source sentence).
+    context_before: str = ""
+    context_after: str = ""
+    numbers: list[str] = Field(default_factory=list)
+    shortened: bool = False
 
 
 class ReviewerAddition(BaseModel):

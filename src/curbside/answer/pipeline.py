@@ -17,7 +17,7 @@ from ..library.records import has_title
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
-from . import articles
+from . import articles, evidence_context
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
 from .article import ABSTAIN_TEXT, Article, BottomLine
@@ -112,6 +112,7 @@ def answer(
         article = _compose(question, answered, engine or ExtractiveEngine(), whole)
     else:
         article = _abstention(question, whole.hits, asks[0].decision.reason or "")
+    evidence_context.attach(article, rt.store)
     article.metadata.update(_metadata(answered[0].analysis if answered else context, asks, started))
     article.corrections = whole.plan.corrections
     article.emergency_notice = emergency_notice(question)
