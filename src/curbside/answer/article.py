@@ -117,6 +117,9 @@ class Article(BaseModel):
     emergency_notice: str | None = None
     frame: str | None = None
     closest_topics: list[str] = Field(default_factory=list)
+    # Questions built from the library's own titles and headings for the answer's concept
+    # (answer/related.py): no visitor's words, so shown to every reader, linking to /ask.
+    library_questions: list[str] = Field(default_factory=list)
     corrections: dict[str, str] = Field(default_factory=dict)
     disclaimer: str = DISCLAIMER
     metadata: dict[str, Any] = Field(default_factory=dict)
