@@ -52,7 +52,8 @@ def render_article(article: Article, console: Console) -> None:
             console.print(f"  • {escape(ask)}", highlight=False)
     lacking = article.metadata.get("lacking") or []
     if article.abstained and lacking:
-        console.print(f"Not in the library: {escape(', '.join(lacking))}", highlight=False)
+        parts = escape(", ".join(lacking))
+        console.print(f"The part of the question the library lacks: {parts}", highlight=False)
     if article.abstained and article.closest_topics:
         console.print("\nClosest topics in the library:")
         for topic in article.closest_topics:

@@ -127,7 +127,7 @@ def test_an_abstention_page_names_the_lacking_part_and_no_unrelated_topic(app):
     assert externa["abstained"] and externa["closest_topics"] == []
     page = client.get(f"/a/{externa['slug']}").text
     section = page.split('id="abstained-title"')[1].split("</section>")[0]
-    assert "Not in the library: <strong>otitis externa</strong>" in section
+    assert "the library lacks: <strong>otitis externa</strong>" in section
     assert "otitis media" not in section.lower()  # shares a word, not the concept
     assert "Closest topics" not in section and "none is offered" in section
 
