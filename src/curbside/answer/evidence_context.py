@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..library.sentences import statement_spans
 from ..models import Passage
 from .article import Article, Evidence
-from .verify import quantities, quantity_spans
+from .verify import quantity_spans
 
 # A neighbour longer than this is cut at a word boundary (a reader wants the thread of the
 # text, not a second full passage).
@@ -34,7 +35,7 @@ def surrounding(
 ) -> tuple[str, str]:
     """The statements just before and after ``text[start:end]``; at the edge of the passage,
     the nearest statement of the neighbouring passage (``before``/``after``), if given."""
-    spans = statement_spans(text)
+    spans = _spans(text)
     earlier = [s for s in spans if s[1] <= start]
     later = [s for s in spans if s[0] >= end]
     if earlier:
@@ -48,13 +49,19 @@ def surrounding(
     return _clip_start(previous), _clip_end(following)
 
 
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Cached: the quotes of one answer share passages, and answers share documents."""
+    return tuple(statement_spans(text))
+
+
 def _first_statement(text: str) -> str:
-    spans = statement_spans(text)
+    spans = _spans(text)
     return text[spans[0][0] : spans[0][1]] if spans else ""
 
 
 def _last_statement(text: str) -> str:
-    spans = statement_spans(text)
+    spans = _spans(text)
     return text[spans[-1][0] : spans[-1][1]] if spans else ""
 
 
@@ -75,8 +82,16 @@ def _clip_start(text: str) -> str:
 def matched_numbers(bullet_text: str, quote: str) -> list[str]:
     """The numbers of the quote that the bullet states (by value: "1 mg" in the bullet marks
     "1 mg" and "1 mg/mL" alike), in the quote's order, each once."""
-    wanted = {q.value for q in quantities(bullet_text)}
-    out = [f"{q.value:f}" for _, _, q in quantity_spans(quote) if q.value in wanted]
+    return _matched(_values(bullet_text), quote)
+
+
+def _values(text: str) -> set:
+    # Digits only, as marks are: a bullet is its quote reworded, so "three" stays "three".
+    return {q.value for _, _, q in quantity_spans(text)}
+
+
+def _matched(values: set, quote: str) -> list[str]:
+    out = [f"{q.value:f}" for _, _, q in quantity_spans(quote) if q.value in values]
     return list(dict.fromkeys(out))
 
 
@@ -86,44 +101,45 @@ def _content_words(text: str) -> set[str]:
 
 def shortened(bullet_text: str, quote: str) -> bool:
     """Whether the bullet leaves out part of what the quote says."""
-    return len(_content_words(quote) - _content_words(bullet_text)) >= SHORTENED_WORDS
+    return _left_out(_content_words(bullet_text), quote)
+
+
+def _left_out(said: set[str], quote: str) -> bool:
+    return len(_content_words(quote) - said) >= SHORTENED_WORDS
 
 
 def mark(text: str, evidence: Iterable[Evidence]) -> None:
     """Which numbers of each quote the text states, and whether the text shortens it: set
     again whenever the text changes (a reviewer's edit)."""
+    values = _values(text)
+    said = _content_words(text)
     for e in evidence:
-        e.numbers = matched_numbers(text, e.quote)
-        e.shortened = shortened(text, e.quote)
+        e.numbers = _matched(values, e.quote)
+        e.shortened = _left_out(said, e.quote)
 
 
 def attach(article: Article, store) -> None:
-    """Fill in every evidence quote's neighbours and number marks from the stored passages."""
+    """Fill in every evidence quote's neighbours and number marks from the stored passages
+    (each cited document's passages read once: a quote's own passage and its neighbours)."""
     groups = [(article.bottom_line.text, article.bottom_line.evidence)] + [
         (b.text, b.evidence) for b in article.all_bullets()
     ]
-    everything = [e for _, items in groups for e in items]
-    if not everything:
-        return
-    passages = store.get_passages(list(dict.fromkeys(e.passage_id for e in everything)))
-    documents: dict[str, list[Passage]] = {}
+    documents: dict[str, dict[str, Passage]] = {}
     for text, items in groups:
         mark(text, items)
         for e in items:
-            found = passages.get(e.passage_id)
-            if found is None:
+            if e.document_id not in documents:
+                passages = store.document_passages(e.document_id) if e.document_id else []
+                documents[e.document_id] = {p.id: p for p in passages}
+            passages_by_id = documents[e.document_id]
+            passage = passages_by_id.get(e.passage_id)
+            start = passage.text.find(e.quote) if passage else -1
+            if passage is None or start < 0:
                 continue
-            passage = found[0]
-            start = passage.text.find(e.quote)
-            if start < 0:
-                continue
-            end = start + len(e.quote)
-            before = after = None
-            if not passage.text[:start].strip() or not passage.text[end:].strip():
-                if passage.document_id not in documents:
-                    documents[passage.document_id] = store.document_passages(passage.document_id)
-                before, after = _neighbours(passage, documents[passage.document_id])
-            e.context_before, e.context_after = surrounding(passage.text, start, end, before, after)
+            before, after = _neighbours(passage, list(passages_by_id.values()))
+            e.context_before, e.context_after = surrounding(
+                passage.text, start, start + len(e.quote), before, after
+            )
 
 
 def _neighbours(passage: Passage, passages: list[Passage]) -> tuple[Passage | None, Passage | None]:

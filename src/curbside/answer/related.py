@@ -157,7 +157,7 @@ def library_questions(
     asked = question_key(article.question)
     out: list[str] = []
     for topic in topics:
-        for question in heading_questions(topic, _headings(store, topic.document_id), skip):
+        for question in heading_questions(topic, _headings(store, index, topic.document_id), skip):
             if question_key(question) != asked and question not in out:
                 out.append(question)
         if len(out) >= limit:
@@ -165,14 +165,17 @@ def library_questions(
     return out[:limit]
 
 
-def _headings(store, document_id: str) -> list[str]:
-    """The document's section headings below its own title, in order."""
-    headings: list[str] = []
-    for passage in store.document_passages(document_id):
-        for part in passage.section_path.split(SECTION_SEP)[1:]:
-            if part not in headings:
-                headings.append(part)
-    return headings
+def _headings(store, index: TopicIndex, document_id: str) -> list[str]:
+    """The document's section headings below its own title, in order (kept with the index:
+    a document's headings change only with the library version)."""
+    if document_id not in index.headings:
+        headings: list[str] = []
+        for passage in store.document_passages(document_id):
+            for part in passage.section_path.split(SECTION_SEP)[1:]:
+                if part not in headings:
+                    headings.append(part)
+        index.headings[document_id] = headings
+    return index.headings[document_id]
 
 
 def _lower_first(subject: str) -> str:

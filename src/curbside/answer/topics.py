@@ -20,6 +20,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..search.base import Retriever
 from ..search.query import FUNCTION_WORDS
@@ -109,6 +110,9 @@ class TopicIndex:
     topics: list[Topic] = field(default_factory=list)
     _known: frozenset[str] = frozenset()
     _cache: dict[str, frozenset[str]] = field(default_factory=dict)
+    headings: dict[str, list[str]] = field(default_factory=dict)  # filled by related.py
+    _words: dict[str, list[str]] = field(default_factory=dict)
+    _idf: Any = None  # one IDF table for the index's library version
 
     @classmethod
     def build(cls, retriever: Retriever, titles: list[tuple[str, str]]) -> TopicIndex:
@@ -139,19 +143,29 @@ class TopicIndex:
         vocab = self.retriever.vocab
         for size in range(vocab.max_phrase, 0, -1):
             for i in range(len(tokens) - size + 1):
-                if used & set(range(i, i + size)):
-                    continue
-                phrase = " ".join(tokens[i : i + size])
-                if vocab.type_of(phrase) in VOCABULARY_TYPES:
+                phrase = " ".join(tokens[i : i + size])  # already in the vocabulary's form
+                kind = vocab.types.get(phrase) or vocab.lexicon.get(phrase)
+                if kind in VOCABULARY_TYPES and not used.intersection(range(i, i + size)):
                     take(i, size, vocab.preferred.get(phrase, phrase))
-        idf = self.retriever.idf_table()
         for i, word in enumerate(tokens):
-            if i in used or word in FUNCTION_WORDS or word in QUALIFYING_WORDS or len(word) < 3:
-                continue
-            if any(pattern.search(word) for _, pattern in CANONICAL):
-                continue  # a word any section heading uses: "diagnosis", "monitoring"
-            out += [s for s in self.retriever.tokenize(word) if idf(s) >= TOPIC_IDF]
+            if i not in used:
+                out += self._word_terms(word)
         return frozenset(out)
+
+    def _word_terms(self, word: str) -> list[str]:
+        """A word's index stems that could name a topic (cached: questions repeat words)."""
+        if word not in self._words:
+            self._words[word] = []
+            if not (
+                word in FUNCTION_WORDS or word in QUALIFYING_WORDS or len(word) < 3
+            ) and not any(
+                pattern.search(word) for _, pattern in CANONICAL
+            ):  # not a word any section heading uses: "diagnosis", "monitoring"
+                idf = self._idf or self.retriever.idf_table()
+                self._idf = idf
+                stems = self.retriever.tokenize(word)
+                self._words[word] = [s for s in stems if idf(s) >= TOPIC_IDF]
+        return self._words[word]
 
     def concepts(self, text: str) -> frozenset[str]:
         """The terms of a text that name one of the library's topics."""
