@@ -157,6 +157,9 @@ class Analysis:
     age: str | None = None
     weight_kg: float | None = None
     dosed: str | None = None  # what a dose question asks the dose of: "intravenous immunoglobulin"
+    # A question of several asks: each answered ask's own analysis, in order (the composer
+    # gives each its line of the bottom line).
+    asks: list[Analysis] = field(default_factory=list)
 
     @property
     def topic_terms(self) -> list[str]:
@@ -173,6 +176,11 @@ _DOSED = re.compile(
     r"do|does|would|can|at|by|on|per)\b|[,?.;:]|$))",
     re.I,
 )
+
+
+def asks_for(question: str, intent: str) -> bool:
+    """Whether the question's words ask for this intent (not merely fall back to it)."""
+    return any(name == intent and p.search(question) for name, p in _INTENT_PATTERNS)
 
 
 def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:

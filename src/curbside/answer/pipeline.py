@@ -20,6 +20,7 @@ from ..search.query import clean_query
 from . import articles, evidence_context, related
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
+from .arrange import for_population, with_first_steps
 from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
 from .calibration import ABSTENTION
@@ -109,7 +110,8 @@ def answer(
 
     answered = [a for a in asks if a.decision.answer]
     if answered:
-        article = _compose(question, answered, engine or ExtractiveEngine(), whole)
+        engine = engine or ExtractiveEngine(rt.retriever.vocab)
+        article = _compose(question, answered, engine, whole)
     else:
         article = _abstention(question, whole.hits, asks[0].decision.reason or "")
     evidence_context.attach(article, rt.store)
@@ -169,7 +171,9 @@ def _answer_ask(
     """``where``: (single, lead, case, documents) as search_ask takes them."""
     found = search_ask(text, whole, context, rt.retriever, *where)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
+    pool = for_population(pool, found.analysis)
     chosen = complete_regimen(select(pool), pool, found.analysis)
+    chosen = with_first_steps(chosen, pool, found.analysis)
     signals = Signals(
         coverage=found.coverage,
         question_coverage=shared.question_coverage,
@@ -202,7 +206,9 @@ def _compose(question: str, answered: list[AskResult], engine: Engine, whole) ->
         [a.chosen for a in answered],
         MAX_BULLETS + len(REGIMEN_PARTS) + EXTRA_PER_ASK * (len(answered) - 1),
     )
-    draft, dropped = verify_draft(engine.write(answered[0].analysis, chosen))
+    lead = answered[0].analysis
+    lead.asks = [a.analysis for a in answered] if len(answered) > 1 else []
+    draft, dropped = verify_draft(engine.write(lead, chosen))
     bottom, sections, references = number(draft)
     if not sections and not bottom.text:
         return _abstention(question, whole.hits, "Every candidate statement failed verification.")
