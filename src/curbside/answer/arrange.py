@@ -18,7 +18,10 @@ from .evidence import Candidate
 
 # ---- the population asked about -------------------------------------------------------------
 
+# A question about "a 68-year-old man" is about an adult; a statement about "women with a
+# prior caesarean" is not thereby an adults-only dose, so statements count only "adults".
 _ADULT_WORDS = re.compile(r"\b(adults?|grown-ups?|men|women|man|woman)\b", re.I)
+_ADULT_STATEMENT = re.compile(r"\badults?\b", re.I)
 _CHILD_WORDS = re.compile(
     r"\b(child(ren)?|infants?|bab(y|ies)|neonates?|toddlers?|paediatric|pediatric|"
     r"adolescents?|young people under|months? of age|aged (\d+ (months?|weeks?)|under \d+)|"
@@ -42,19 +45,69 @@ def _speaks_of(candidate: Candidate) -> tuple[bool, bool]:
     """Whether the statement (or the heading it sits under) names adults, and children."""
     heading = SECTION_SEP.join(candidate.passage.section_path.split(SECTION_SEP)[1:])
     where = f"{heading} {candidate.text}"
-    return bool(_ADULT_WORDS.search(where)), bool(_CHILD_WORDS.search(where))
+    return bool(_ADULT_STATEMENT.search(where)), bool(_CHILD_WORDS.search(where))
 
 
 def fits_population(candidate: Candidate, analysis: Analysis) -> bool:
-    """An adult question gets no children's doses, a child's question no adults' only.
+    """An adult question gets no children's doses, a child's question no adults' only, and
+    a child of a stated age no dose for another age band.
 
     A statement that names both ("adults and children over 12 years") fits either."""
     adults, children = _speaks_of(candidate)
     if asks_about_adults(analysis):
         return adults or not children
-    if "children" in analysis.populations:
+    # "her first baby" in an obstetric question is not a question about a child.
+    if "children" in analysis.populations and "pregnancy" not in analysis.populations:
+        months = age_in_months(analysis.age)
+        bands = age_bands(candidate.text)
+        if months is not None and bands:
+            return any(lo <= months < hi for lo, hi in bands)
         return children or not adults
     return True
+
+
+_UNIT = {"week": 12 / 52, "month": 1.0, "year": 12.0}
+_AGE_OF = re.compile(r"(\d{1,3})[- ](week|month|year)s?[- ]old|\baged? (\d{1,3})\b", re.I)
+_N = r"(\d{1,2})"
+_U = r"(weeks?|months?|years?)"
+# Age bands as statements give them: "aged 6 months to 6 years", "6 to 12 years", "over 12
+# years", "under 6 months", "16 or over". A band needs an age word before it, so a course
+# length ("for 3 to 5 years") is never read as an age.
+_BAND = re.compile(
+    rf"\b(?:aged|age|children|child|infants?|babies|baby|adults?|people|from)\b[^.;,]{{0,20}}?"
+    rf"(?:{_N} {_U}? ?to {_N} {_U}|(?:over|above|older than) {_N} {_U}|"
+    rf"(?:under|below|younger than|less than) {_N} {_U}|{_N} {_U}? ?or (?:over|older|above))",
+    re.I,
+)
+
+
+def age_in_months(age: str | None) -> float | None:
+    found = _AGE_OF.search(age or "")
+    if not found:
+        return None
+    if found.group(1):
+        return int(found.group(1)) * _UNIT[found.group(2).lower()]
+    return int(found.group(3)) * 12.0
+
+
+def _months(n: str, unit: str | None) -> float:
+    return int(n) * _UNIT[(unit or "year").lower().rstrip("s")]
+
+
+def age_bands(text: str) -> list[tuple[float, float]]:
+    """The age bands a statement is for, in months: [(lo, hi), …]."""
+    bands = []
+    for m in _BAND.finditer(text):
+        g = m.groups()
+        if g[0]:  # "6 months to 6 years", "6 to 12 years"
+            bands.append((_months(g[0], g[1] or g[3]), _months(g[2], g[3]) + 12))
+        elif g[4]:
+            bands.append((_months(g[4], g[5]), 12 * 200))
+        elif g[6]:
+            bands.append((0.0, _months(g[6], g[7])))
+        elif g[8]:
+            bands.append((_months(g[8], g[9]), 12 * 200))
+    return bands
 
 
 def for_population(pool: list[Candidate], analysis: Analysis) -> list[Candidate]:
@@ -66,7 +119,8 @@ def for_population(pool: list[Candidate], analysis: Analysis) -> list[Candidate]
 # ---- what the question rules in or out ------------------------------------------------------
 
 _ONLY = re.compile(
-    r"\bonly ([a-z][\w-]+(?: (?!is\b|are\b)[a-z][\w-]+)?) (?:is |are )?"
+    r"\bonly ((?!(?:have|has|had|got|keep|stock|want)\b)[a-z][\w-]+"
+    r"(?: (?!is\b|are\b)[a-z][\w-]+)?) (?:is |are )?"
     r"(?:available|in stock|on hand|stocked)\b"
     r"|\b([a-z][\w-]+) is the only (?:one |option |drug |product |preparation )?"
     r"(?:available|in stock|we have)\b",
@@ -77,7 +131,6 @@ _ALLERGY = re.compile(
     r"allergic|intoleran\w+)\b",
     re.I,
 )
-_PREGNANCY = re.compile(r"\b(pregnan\w*|breast-?feeding|lactat\w*)\b", re.I)
 
 
 def only_available(question: str) -> str | None:
@@ -88,11 +141,11 @@ def only_available(question: str) -> str | None:
 @dataclass(frozen=True)
 class Constraint:
     """What the question says must hold of the answer: "when only X is available", "penicillin
-    allergy", "in pregnancy". A statement meets it, goes against it, or says nothing of it."""
+    allergy". A statement meets it, goes against it, or says nothing of it. (Pregnancy and
+    age are the population's business: see ``fits_population`` and the evidence scoring.)"""
 
     only: str | None = None
     allergy: str | None = None
-    pregnancy: bool = False
 
     @classmethod
     def of(cls, question: str) -> Constraint:
@@ -100,11 +153,10 @@ class Constraint:
         return cls(
             only=only_available(question),
             allergy=(allergy.group(1) or allergy.group(2)).lower() if allergy else None,
-            pregnancy=bool(_PREGNANCY.search(question)),
         )
 
     def __bool__(self) -> bool:
-        return bool(self.only or self.allergy or self.pregnancy)
+        return bool(self.only or self.allergy)
 
     def meets(self, candidate: Candidate) -> bool:
         where = f"{candidate.passage.section_path} {candidate.text}".lower()
@@ -112,9 +164,8 @@ class Constraint:
             return True
         if self.allergy:
             drug = re.escape(self.allergy)
-            if re.search(rf"\b{drug}\S*[- ]allerg|allergic to {drug}", where):
-                return True
-        return self.pregnancy and bool(_PREGNANCY.search(where))
+            return bool(re.search(rf"\b{drug}\S*[- ]allerg|allergic to {drug}", where))
+        return False
 
 
 # ---- sections in clinical order -------------------------------------------------------------

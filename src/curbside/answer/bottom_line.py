@@ -51,7 +51,19 @@ def drug_namer(vocab: Vocabulary | None) -> Callable[[str], set[str]]:
     return drugs
 
 
+_HOW_LONG = re.compile(r"\bhow long\b|\bduration\b|\bcourse length\b|\buntil when\b", re.I)
+_AMOUNT = re.compile(r"\bdos(e|es|ing|age)\b|\bhow much\b|\bregimen\b", re.I)
+_HOW_OFTEN = re.compile(r"\bhow often\b|\bfrequency\b|\bhow many times\b", re.I)
+
+
 def _answers(analysis: Analysis) -> Callable[[Candidate], bool]:
+    """What a statement must give to answer the ask: "how long" a duration, "how often" a
+    frequency, any other dose question an amount to give."""
+    amount = analysis.intent != "dose" or _AMOUNT.search(analysis.question)
+    if _HOW_LONG.search(analysis.question) and not amount:
+        return lambda c: "duration" in c.features
+    if _HOW_OFTEN.search(analysis.question) and not amount:
+        return lambda c: "frequency" in c.features
     if analysis.intent == "dose":
         return lambda c: gives_dose(c.text)
     wanted = set(analysis.intents)
