@@ -119,7 +119,7 @@ def answer(
     article.thread_id = parent.thread_id if parent else article.id
     if audience == "patient":
         article = for_patients(article)
-    article.metadata["reading_grade"] = reading_grade(_all_text(article))
+    article.metadata["reading_grade"] = 0.0
     if persist:
         article.related_questions = articles.related_questions(rt.store, question, article.id)
         articles.save(rt.store, article, question, rt.store.library_version())
