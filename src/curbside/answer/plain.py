@@ -11,8 +11,8 @@ A rule may only:
   care team should give X");
 * **leave out** a bullet meant for clinicians only (``clinician_only`` names the rule).
 
-No rule adds, removes or moves a digit (the glossary loader refuses plain words whose digits
-are not the term's own), or
+No rule adds, removes or moves a number (the glossary loader refuses plain words whose
+numbers, digits or number words, are not the term's own), or
 touches a negation, so every number of the patient wording is one of the clinician wording,
 in the same order, in the bullet tied to the same evidence.
 """
@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from .verify import quantities
 
 GLOSSARY_PATH = Path(__file__).with_name("patient_glossary.yaml")
 
@@ -103,7 +104,8 @@ class Glossary:
         return self.entries[match.lastindex - 1 if match.lastindex else 0]
 
 
-_DIGITS = re.compile(r"\d+")
+def _numbers(text: str) -> list[str]:
+    return [str(q.value) for q in quantities(text)]
 
 
 def _is_pattern(term: str) -> bool:
@@ -142,10 +144,14 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         for term in item["terms"]:
             if not isinstance(term, str) or not term.strip():
                 raise ConfigError(f"{where}: every term must be text")
-            # A replacement keeps the term's own digits ("vitamin B12 deficiency" → "lack of
-            # vitamin B12"); an explanation, which is added, holds none.
-            kept = _DIGITS.findall(term) if plain is not None and not _is_pattern(term) else []
-            if _DIGITS.findall(words) != kept:
+            # A replacement keeps the term's own numbers, digits and number words alike, as
+            # the verifier reads them ("vitamin B12 deficiency" → "lack of vitamin B12",
+            # "once daily" → "once a day"); an explanation, which is added, holds none.
+            # (A pattern term stands for abbreviations: "bd" → "twice a day" is checked by
+            # the verifier's own equivalences, in the tests.)
+            checked = plain is None or not _is_pattern(term)
+            kept = _numbers(term) if plain is not None else []
+            if checked and _numbers(words) != kept:
                 raise ConfigError(
                     f"{where}: the plain wording {words!r} would change the numbers of {term!r}"
                 )

@@ -32,6 +32,7 @@ from .routes import (
     pages,
     review,
     review_actions,
+    review_patient,
 )
 from .security import SecurityHeaders
 from .service import ArticlePages, Asker, release_index_writer
@@ -84,9 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # setting is the one list (serve.py turns uvicorn's own handling off).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    routers = (pages, articles, library, account, about, review, review_actions)
+    routers = (pages, articles, library, account, about, review, review_actions, review_patient)
     for module in (*routers, api, api_review, api_users, docs):
         app.include_router(module.router)
+    app.include_router(review_patient.api_router)
     return app
 
 
