@@ -232,7 +232,10 @@ _JOINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r",\s+(?:and\s+)?then\s+", re.I), "Then "),
     (re.compile(r",\s+followed\s+by\s+", re.I), "This is followed by "),
     (re.compile(r",\s+after\s+which\s+", re.I), "After that, "),
-    (re.compile(r",\s+unless\s+", re.I), "But not if "),
+    (re.compile(r",?\s+unless\s+", re.I), "But not if "),
+    # "X can be stopped once symptoms improve if the cause was treated": the condition
+    # becomes its own sentence, still said as a condition of what came before.
+    (re.compile(r",?\s+(?<!even )(?<!only )(?<!as )(?<!and )(?<!or )if\s+(?=\S+\s+\S+\s+\S+)", re.I), "This applies if "),
     (re.compile(r",\s+defined\s+as\s+", re.I), "This means "),
     (re.compile(r",\s+including\s+", re.I), "This includes "),
     # A comma before "which" opens a clause about what came just before it: "This …".
