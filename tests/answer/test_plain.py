@@ -18,10 +18,16 @@ def _numbers(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("Never give folic acid alone to a patient with untreated B12 deficiency.", "prescribing prohibition"),
+        (
+            "Never give folic acid alone to a patient with untreated B12 deficiency.",
+            "prescribing prohibition",
+        ),
         ("Seek urgent haematology advice for pancytopenia.", "instruction to staff"),
         ("If haemoglobin fails to rise, look for iron deficiency.", "instruction to staff"),
-        ("The label advises close monitoring of serum potassium for 48 hours.", "monitoring for staff"),
+        (
+            "The label advises close monitoring of serum potassium for 48 hours.",
+            "monitoring for staff",
+        ),
         ("Prescribers should check interactions.", "addressed to clinicians"),
         ("The odds ratio was 0.38 (95% CI 0.20 to 0.74).", "statistics"),
         ("Give hydroxocobalamin 1 mg intramuscularly every 3 months.", None),
@@ -58,10 +64,16 @@ def test_a_joint_inside_brackets_is_not_split():
     [
         ("Advise patients to take it with food.", "You should take it with food."),
         ("People should avoid alcohol.", "You should avoid alcohol."),
-        ("Give adrenaline 500 micrograms.", "Your care team should give adrenaline 500 micrograms."),
+        (
+            "Give adrenaline 500 micrograms.",
+            "Your care team should give adrenaline 500 micrograms.",
+        ),
         ("In adults, offer a statin.", "In adults, your care team should offer a statin."),
         ("Use of aspirin is advised.", "Use of aspirin is advised."),
-        ("People with diabetes should check their feet.", "People with diabetes should check their feet."),
+        (
+            "People with diabetes should check their feet.",
+            "People with diabetes should check their feet.",
+        ),
     ],
 )
 def test_framing_for_the_reader(sentence: str, framed: str):
@@ -90,7 +102,7 @@ def test_the_bundled_glossary_loads_and_adds_no_number():
     [
         ('- {terms: [renal], plain: "kidney"}\n- {terms: [daily], plain: "twice"}\n', "line 2"),
         ('- {terms: [renal], explain: "about 2 kidneys"}\n', "line 1"),
-        ('- {terms: [renal]}\n', "one of plain or explain"),
+        ("- {terms: [renal]}\n", "one of plain or explain"),
         ('- {terms: ["/(unclosed/"], plain: "x"}\n', "not a valid pattern"),
     ],
 )

@@ -12,8 +12,8 @@ from html import unescape
 
 import pytest
 
-from curbside.answer.audience import patient_text, reading_grade
 from curbside.answer.article import Article
+from curbside.answer.audience import patient_text, reading_grade
 from curbside.review import accounts
 from curbside.review.accounts import OPERATOR
 
@@ -134,7 +134,9 @@ def test_patient_wording_is_pending_until_its_own_reviewer_approves_it(app_clien
 
 
 def test_reviewers_see_the_patient_wording_on_its_own_page(app_client):
-    article = _ask(app_client, "What hydroxocobalamin regimen treats pernicious anaemia?", "clinician")
+    article = _ask(
+        app_client, "What hydroxocobalamin regimen treats pernicious anaemia?", "clinician"
+    )
     client = TestClient(app_client.app)
     token = LOGIN_CSRF.search(client.get("/login").text)[1]
     form = {"email": "words@example.org", "password": PASSWORD, "login_csrf": token}

@@ -235,7 +235,12 @@ _JOINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r",?\s+unless\s+", re.I), "But not if "),
     # "X can be stopped once symptoms improve if the cause was treated": the condition
     # becomes its own sentence, still said as a condition of what came before.
-    (re.compile(r",?\s+(?<!even )(?<!only )(?<!as )(?<!and )(?<!or )if\s+(?=\S+\s+\S+\s+\S+)", re.I), "This applies if "),
+    (
+        re.compile(
+            r",?\s+(?<!even )(?<!only )(?<!as )(?<!and )(?<!or )if\s+(?=\S+\s+\S+\s+\S+)", re.I
+        ),
+        "This applies if ",
+    ),
     (re.compile(r",\s+defined\s+as\s+", re.I), "This means "),
     (re.compile(r",\s+including\s+", re.I), "This includes "),
     # A comma before "which" opens a clause about what came just before it: "This …".
@@ -263,7 +268,9 @@ _IN_WHOM = re.compile(
 )
 FOR_WHOM = "This advice is for"
 # "If haemoglobin fails to rise, look for …": the condition, said first, as its own sentence.
-_CONDITION = re.compile(r"^(?P<word>if|when)\s+(?P<what>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S)
+_CONDITION = re.compile(
+    r"^(?P<word>if|when)\s+(?P<what>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S
+)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -86,6 +86,11 @@ def _login_throttle(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.login_throttle])
 
 
+@migration("0007_set_aside")
+def _set_aside(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.set_aside])
+
+
 @migration("0008_patient_wording")
 def _patient_wording(conn: Connection) -> None:
     # From now on a question asked for patients is stored once, as the clinician article, and

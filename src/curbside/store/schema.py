@@ -227,6 +227,20 @@ login_throttle = Table(
     Column("updated_at", String(40), nullable=False),
 )
 
+# ---- set aside from the review queue (migration 0007_set_aside) -----------------------------
+# Junk questions and abstentions a reviewer put out of the queue, with why. Restoring deletes
+# the row; the audit trail keeps both actions. The article's status is untouched: setting
+# aside is triage, not a review decision.
+set_aside = Table(
+    "article_set_aside",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("set_by", String(40), nullable=False),  # users.id
+    Column("set_at", String(40), nullable=False),
+)
+
+
 # ---- patient wording approvals (migration 0008_patient_wording) -------------------------------
 # One article holds both wordings: the clinician wording is the article's versions, the patient
 # wording is made from one of them by rules (answer/plain.py). A reviewer approves the patient

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...answer import articles
 from ...answer.article import Article
-from ...answer.audience import for_patients, patient_text, reading_grade
+from ...answer.audience import patient_text, reading_grade
 from ...errors import BadRequest, Conflict
 from ...review import wording
 from ..auth import OVERSIGHT, FormViewer, PageViewer, Viewer, api_needs, require_any
@@ -52,7 +52,9 @@ def patient_review_page(
     article = articles.load(store, article_id)  # the version under review, the latest
     if article.audience != "clinician" or article.abstained:
         raise BadRequest("this answer has no patient wording of its own to review")
-    approvals = [a for a in wording.patient_approvals(store, article.id) if a.version == article.version]
+    approvals = [
+        a for a in wording.patient_approvals(store, article.id) if a.version == article.version
+    ]
     made = wording.patient_article(store, article)
     html = web.pages.render(
         "review_patient.html",
