@@ -38,6 +38,11 @@ def _key(bullet) -> tuple:
     return tuple((e.passage_id, e.quote) for e in bullet.evidence)
 
 
+def _sources(article: Article, bullet) -> list:
+    refs = {r.n: r for r in article.references}
+    return [(refs[n].document_id, refs[n].title) for n in bullet.citations]
+
+
 def _numbers(text: str) -> Counter:
     return Counter(str(q) for q in quantities(text))
 
@@ -62,7 +67,7 @@ def test_patient_version_keeps_every_number_of_every_bullet_it_keeps(
     for bullet in patient.all_bullets():
         original = by_evidence[_key(bullet)]
         assert _numbers(bullet.text) == _numbers(original.text), bullet.text
-        assert bullet.citations == original.citations
+        assert _sources(patient, bullet) == _sources(clinician, original)
         assert unsupported_numbers(bullet.text, [e.quote for e in bullet.evidence]) == []
     assert _numbers(patient.bottom_line.text) == _numbers(clinician.bottom_line.text)
     assert _key(patient.bottom_line) == _key(clinician.bottom_line)
@@ -73,9 +78,8 @@ def test_patient_version_keeps_every_number_of_every_bullet_it_keeps(
     assert all(clinician_only(b.text) for b in left_out)
     assert not any(clinician_only(b.text) for b in clinician.all_bullets() if _key(b) in kept)
     assert sum(patient.metadata["left_out_for_patients"].values()) == len(left_out)
-    assert [r.document_id for r in patient.references] == [
-        r.document_id for r in clinician.references
-    ]
+    cited = {r.document_id for r in clinician.references}
+    assert {r.document_id for r in patient.references} <= cited
 
 
 @pytest.mark.parametrize("question", QUESTIONS[3:5])

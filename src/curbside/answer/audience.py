@@ -114,16 +114,38 @@ def for_patients(article: Article) -> Article:
             sections.append(Section(title=rewrite.title(section.title), bullets=bullets))
     meta = dict(article.metadata, left_out_for_patients=left_out)
     meta["statistical_bullets_left_out"] = left_out.get("statistics", 0)
+    bottom, sections, references = _renumbered(bottom, sections, article.references)
     return article.model_copy(
         update={
             "audience": "patient",
             "sections": sections,
+            "references": references,
             "bottom_line": bottom,
             "frame": None if article.abstained else PATIENT_FRAME,
             "disclaimer": PATIENT_DISCLAIMER,
             "metadata": meta,
         }
     )
+
+
+def _renumbered(bottom, sections, references):
+    """References cited by what is left, numbered again in order of first citation (as the
+    contract wants); each bullet still cites the same sources, under their new numbers."""
+    order: list[int] = []
+    for unit in [bottom] + [b for s in sections for b in s.bullets]:
+        order += [n for n in unit.citations if n not in order]
+    new = {old: i for i, old in enumerate(order, start=1)}
+
+    def cite(unit):
+        evidence = [e.model_copy(update={"ref": new[e.ref]}) for e in unit.evidence]
+        return unit.model_copy(
+            update={"citations": [new[n] for n in unit.citations], "evidence": evidence}
+        )
+
+    by_number = {r.n: r for r in references}
+    kept = [by_number[old].model_copy(update={"n": new[old]}) for old in order if old in by_number]
+    sections = [s.model_copy(update={"bullets": [cite(b) for b in s.bullets]}) for s in sections]
+    return cite(bottom), sections, kept
 
 
 def patient_text(article: Article) -> str:
