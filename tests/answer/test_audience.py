@@ -11,10 +11,12 @@ from curbside.answer.audience import (
     PATIENT_FRAME,
     emergency_notice,
     needs_statistics,
+    patient_text,
     plain_words,
     reading_grade,
 )
 from curbside.answer.pipeline import answer
+from curbside.answer.plain import clinician_only
 from curbside.answer.verify import quantities, unsupported_numbers
 from curbside.runtime import Runtime
 
@@ -34,6 +36,11 @@ QUESTIONS = [
 
 def _key(bullet) -> tuple:
     return tuple((e.passage_id, e.quote) for e in bullet.evidence)
+
+
+def _sources(article: Article, bullet) -> list:
+    refs = {r.n: r for r in article.references}
+    return [(refs[n].document_id, refs[n].title) for n in bullet.citations]
 
 
 def _numbers(text: str) -> Counter:
@@ -60,20 +67,19 @@ def test_patient_version_keeps_every_number_of_every_bullet_it_keeps(
     for bullet in patient.all_bullets():
         original = by_evidence[_key(bullet)]
         assert _numbers(bullet.text) == _numbers(original.text), bullet.text
-        assert bullet.citations == original.citations
+        assert _sources(patient, bullet) == _sources(clinician, original)
         assert unsupported_numbers(bullet.text, [e.quote for e in bullet.evidence]) == []
     assert _numbers(patient.bottom_line.text) == _numbers(clinician.bottom_line.text)
     assert _key(patient.bottom_line) == _key(clinician.bottom_line)
 
-    # Only bullets that need statistical training are left out; the rest are all kept.
+    # Only bullets a clinician-only rule names are left out; every other bullet is kept.
     kept = {_key(b) for b in patient.all_bullets()}
     left_out = [b for b in clinician.all_bullets() if _key(b) not in kept]
-    assert all(needs_statistics(b.text) for b in left_out)
-    assert not any(needs_statistics(b.text) for b in patient.all_bullets())
-    assert patient.metadata["statistical_bullets_left_out"] == len(left_out)
-    assert [r.document_id for r in patient.references] == [
-        r.document_id for r in clinician.references
-    ]
+    assert all(clinician_only(b.text) for b in left_out)
+    assert not any(clinician_only(b.text) for b in clinician.all_bullets() if _key(b) in kept)
+    assert sum(patient.metadata["left_out_for_patients"].values()) == len(left_out)
+    cited = {r.document_id for r in clinician.references}
+    assert {r.document_id for r in patient.references} <= cited
 
 
 @pytest.mark.parametrize("question", QUESTIONS[3:5])
@@ -82,7 +88,8 @@ def test_statistical_bullets_are_left_out_for_patients(library: Runtime, questio
     statistical = [b for b in clinician.all_bullets() if needs_statistics(b.text)]
     assert statistical, "the clinician answer should carry a trial or meta-analysis result"
     assert patient.metadata["statistical_bullets_left_out"] == len(statistical)
-    assert len(patient.all_bullets()) == len(clinician.all_bullets()) - len(statistical)
+    assert patient.metadata["left_out_for_patients"]["statistics"] == len(statistical)
+    assert not any(needs_statistics(b.text) for b in patient.all_bullets())
 
 
 def test_patient_version_uses_the_glossary(library: Runtime):
@@ -93,16 +100,13 @@ def test_patient_version_uses_the_glossary(library: Runtime):
     assert "into a muscle" in text
 
 
-def test_patient_version_has_the_frame_disclaimer_and_reading_grade(library: Runtime):
+def test_patient_version_has_the_frame_disclaimer_and_reads_plainer(library: Runtime):
     clinician, patient = _pair(library, QUESTIONS[0])
     assert patient.frame == PATIENT_FRAME
     assert patient.disclaimer == PATIENT_DISCLAIMER
     assert clinician.frame is None
     assert clinician.disclaimer == DISCLAIMER
-    for article in (clinician, patient):
-        grade = article.metadata["reading_grade"]
-        assert isinstance(grade, float)
-        assert 0 < grade < 40
+    assert reading_grade(patient_text(patient)) < reading_grade(patient_text(clinician)) - 3
 
 
 def test_patient_abstention_has_no_frame(library: Runtime):
@@ -118,13 +122,16 @@ def test_patient_abstention_has_no_frame(library: Runtime):
     assert article.audience == "patient"
 
 
-def test_patient_and_clinician_versions_are_stored_separately(library: Runtime):
+def test_patient_and_clinician_wordings_are_one_article(library: Runtime):
     question = "What maintenance hydroxocobalamin dose follows the loading course?"
+    patient = answer(question, library, audience="patient")  # asked for patients first
     clinician = answer(question, library)
-    patient = answer(question, library, audience="patient")
-    assert patient.id != clinician.id
-    assert answer(question, library, audience="patient").id == patient.id
-    assert answer(question, library).id == clinician.id
+    assert patient.id == clinician.id and patient.slug == clinician.slug
+    assert (patient.audience, clinician.audience) == ("patient", "clinician")
+    assert library.store.get_article(patient.id)["audience"] == "clinician"
+    again = answer(question, library, audience="patient")
+    assert again.id == patient.id and again.audience == "patient"
+    assert again.bottom_line.text == patient.bottom_line.text != clinician.bottom_line.text
 
 
 # ---- red flags --------------------------------------------------------------------------------
@@ -173,7 +180,7 @@ def test_ordinary_questions_get_no_emergency_notice(library: Runtime, question: 
         ("Give 1 mg IM weekly.", "Give 1 mg into a muscle weekly."),
         ("Take 500 mg PO.", "Take 500 mg by mouth."),
         ("Take 500 mg orally.", "Take 500 mg by mouth."),
-        ("Give 4 mg intravenously.", "Give 4 mg into a vein (through a drip)."),
+        ("Give 4 mg intravenously.", "Give 4 mg into a vein."),
         ("Paracetamol 1 g prn.", "Paracetamol 1 g when needed."),
         ("Amitriptyline 10 mg nocte.", "Amitriptyline 10 mg at night."),
         ("Risk of hypokalaemia.", "Risk of low blood potassium."),
@@ -228,8 +235,9 @@ def test_needs_statistics():
 def test_reading_grade_is_flesch_kincaid():
     # 6 words, 1 sentence, 6 syllables: 0.39 * 6 + 11.8 * 1 - 15.59 = -1.45
     assert reading_grade("The cat sat on the mat.") == pytest.approx(-1.45, abs=0.051)
-    # 4 words, 2 sentences, 1 syllable each: 0.39 * 2 + 11.8 - 15.59 = -3.01
-    assert reading_grade("Take it. Stop now.") == pytest.approx(-3.01, abs=0.051)
+    # 7 words, 2 sentences, 1 syllable each: 0.39 * 3.5 + 11.8 - 15.59 = -2.425 (textstat
+    # counts only sentences of three words or more)
+    assert reading_grade("Take one pill. Then stop the pill.") == pytest.approx(-2.4, abs=0.051)
     assert reading_grade("") == 0.0
     assert reading_grade("1 2 3") == 0.0
     plain = "Take one tablet a day. Drink some water."

@@ -1,8 +1,9 @@
 """Patient wording and red-flag notices. Pure functions.
 
-The patient version is the same evidence in plainer words: glossary substitutions that are
-exact, bullets that need statistical training left out, and a frame that sends the reader to
-their clinician. Numbers never change between the two versions.
+The patient version is the same evidence in plainer words (``plain.py``: glossary, short
+sentences, the reader addressed), the bullets meant for clinicians only left out, and a frame
+that sends the reader to their clinician. Every patient bullet keeps its clinician bullet's
+evidence and citations, and numbers never change between the two versions.
 """
 
 from __future__ import annotations
@@ -10,57 +11,8 @@ from __future__ import annotations
 import re
 
 from .article import PATIENT_DISCLAIMER, Article, Section
+from .plain import Rewriter, clinician_only
 
-# Each substitution must mean exactly the same thing in any sentence it can match.
-GLOSSARY: list[tuple[str, str]] = [
-    (r"\bintramuscularly\b", "into a muscle"),
-    (r"\bintramuscular injections?\b", "injection into a muscle"),
-    (r"\bby intramuscular injection\b", "as an injection into a muscle"),
-    (r"\bintravenously\b", "into a vein (through a drip)"),
-    (r"\bsubcutaneously\b", "under the skin"),
-    (r"\bsubcutaneous injection\b", "injection under the skin"),
-    (r"\borally\b", "by mouth"),
-    (r"\bPO\b", "by mouth"),
-    (r"\b(mg|micrograms|mcg|units|mL|g) IM\b", r"\1 into a muscle"),
-    (r"\b(mg|micrograms|mcg|units|mL|g) IV\b", r"\1 into a vein"),
-    (r"\bb\.d\.|\bbd\b|\bb\.i\.d\.|\bbid\b", "twice a day"),
-    (r"\bt\.d\.s\.|\btds\b|\bt\.i\.d\.|\btid\b", "three times a day"),
-    (r"\bq\.d\.s\.|\bqds\b|\bq\.i\.d\.|\bqid\b", "four times a day"),
-    (r"\bo\.d\.|\bonce daily\b", "once a day"),
-    (r"\bp\.r\.n\.|\bprn\b", "when needed"),
-    (r"\bnocte\b", "at night"),
-    (r"\bhypokalaemia\b|\bhypokalemia\b", "low blood potassium"),
-    (r"\bhyperkalaemia\b|\bhyperkalemia\b", "high blood potassium"),
-    (r"\bhypoglycaemia\b|\bhypoglycemia\b", "low blood sugar"),
-    # Only plain "hypertension" is high blood pressure; pulmonary or portal is another thing.
-    (
-        r"(?<!pulmonary )(?<!portal )(?<!intracranial )(?<!ocular )\bhypertension\b",
-        "high blood pressure",
-    ),
-    (r"\bpyrexia\b", "fever"),
-    (r"\banalgesia\b", "pain relief"),
-    (r"\bantipyretics?\b", "fever medicine"),
-    (r"\brenal\b", "kidney"),
-    (r"\bhepatic\b", "liver"),
-    (r"\bcardiac\b", "heart"),
-    (r"\bgastrointestinal\b", "stomach and gut"),
-    (r"\bparaesthesiae?\b|\bparesthesias?\b", "pins and needles"),
-    (r"\bdyspnoea\b|\bdyspnea\b", "shortness of breath"),
-    (r"\boedema\b|\bedema\b", "swelling"),
-    (r"\bpruritus\b", "itching"),
-    (r"\bemesis\b", "vomiting"),
-    (r"\bmyocardial infarction\b", "heart attack"),
-    (r"\bcerebrovascular accident\b", "stroke"),
-]
-_GLOSSARY = [(re.compile(p, re.I), plain) for p, plain in GLOSSARY]
-_STATISTICAL = re.compile(
-    r"\b(confidence interval|95% CI|CI\b|p\s*[<=>]\s*0?\.\d|hazard ratio|odds ratio|"
-    r"relative risk|risk ratio|number needed to treat|NNT|NNH|heterogeneity|meta-analys\w*|"
-    r"I2|sensitivity of|specificity of|positive predictive|negative predictive|"
-    r"likelihood ratio|absolute risk reduction|grade of evidence|level of evidence|"
-    r"statistically significant)\b",
-    re.I,
-)
 PATIENT_FRAME = (
     "This is what the guidelines in this library say about your question, in plain words. "
     "Your own care may differ: talk to your doctor, nurse or pharmacist about what is right "
@@ -127,42 +79,47 @@ def emergency_notice(question: str) -> str | None:
 
 
 def plain_words(text: str) -> str:
-    for pattern, plain in _GLOSSARY:
-        text = pattern.sub(plain, text)
-    return text[:1].upper() + text[1:] if text else text
-
-
-def glossary_words() -> set[str]:
-    """Stems introduced by the glossary, which the verifier must not hold against a bullet."""
-    words = set()
-    for _, plain in GLOSSARY:
-        words |= {w[:6] for w in re.findall(r"[a-z][a-z0-9'-]+", plain.lower()) if len(w) > 2}
-    return words
+    """A title or a short text in plain words (no explanations, no new sentences)."""
+    return Rewriter().title(text)
 
 
 def needs_statistics(text: str) -> bool:
-    return bool(_STATISTICAL.search(text))
+    return clinician_only(text) == "statistics"
 
 
 def for_patients(article: Article) -> Article:
-    """The same article in patient wording; every number is left exactly as it was."""
+    """The same article in patient wording; every number is left exactly as it was.
+
+    ``metadata["left_out_for_patients"]`` counts the bullets left out, by the rule that
+    left each out (``plain.CLINICIAN_ONLY``).
+    """
+    rewrite = Rewriter()
+    # The bottom line answers the question: it is kept, in plain words, whatever it says.
+    bottom = article.bottom_line.model_copy(
+        update={"text": rewrite.statement(article.bottom_line.text)}
+    )
     sections = []
+    left_out: dict[str, int] = {}
     for section in article.sections:
-        bullets = [
-            # A copy keeps every mark on the bullet (a reviewer's addition, its support).
-            b.model_copy(update={"text": plain_words(b.text)})
-            for b in section.bullets
-            if not needs_statistics(b.text)
-        ]
+        bullets = []
+        for bullet in section.bullets:
+            rule = clinician_only(bullet.text)
+            if rule is not None:
+                left_out[rule] = left_out.get(rule, 0) + 1
+                continue
+            # A copy keeps every mark on the bullet (its evidence, citations, a reviewer's
+            # addition, its support).
+            bullets.append(bullet.model_copy(update={"text": rewrite.statement(bullet.text)}))
         if bullets:
-            sections.append(Section(title=plain_words(section.title), bullets=bullets))
-    bottom = article.bottom_line.model_copy(update={"text": plain_words(article.bottom_line.text)})
-    dropped = sum(len(s.bullets) for s in article.sections) - sum(len(s.bullets) for s in sections)
-    meta = dict(article.metadata, statistical_bullets_left_out=dropped)
+            sections.append(Section(title=rewrite.title(section.title), bullets=bullets))
+    meta = dict(article.metadata, left_out_for_patients=left_out)
+    meta["statistical_bullets_left_out"] = left_out.get("statistics", 0)
+    bottom, sections, references = _renumbered(bottom, sections, article.references)
     return article.model_copy(
         update={
             "audience": "patient",
             "sections": sections,
+            "references": references,
             "bottom_line": bottom,
             "frame": None if article.abstained else PATIENT_FRAME,
             "disclaimer": PATIENT_DISCLAIMER,
@@ -171,18 +128,36 @@ def for_patients(article: Article) -> Article:
     )
 
 
-def _syllables(word: str) -> int:
-    word = word.lower()
-    groups = re.findall(r"[aeiouy]+", word)
-    count = len(groups) - (1 if word.endswith("e") and len(groups) > 1 else 0)
-    return max(1, count)
+def _renumbered(bottom, sections, references):
+    """References cited by what is left, numbered again in order of first citation (as the
+    contract wants); each bullet still cites the same sources, under their new numbers."""
+    order: list[int] = []
+    for unit in [bottom] + [b for s in sections for b in s.bullets]:
+        order += [n for n in unit.citations if n not in order]
+    new = {old: i for i, old in enumerate(order, start=1)}
+
+    def cite(unit):
+        evidence = [e.model_copy(update={"ref": new[e.ref]}) for e in unit.evidence]
+        return unit.model_copy(
+            update={"citations": [new[n] for n in unit.citations], "evidence": evidence}
+        )
+
+    by_number = {r.n: r for r in references}
+    kept = [by_number[old].model_copy(update={"n": new[old]}) for old in order if old in by_number]
+    sections = [s.model_copy(update={"bullets": [cite(b) for b in s.bullets]}) for s in sections]
+    return cite(bottom), sections, kept
+
+
+def patient_text(article: Article) -> str:
+    """What the reading grade is measured on: the bottom line and every bullet, as read."""
+    parts = [article.bottom_line.text] + [b.text for b in article.all_bullets()]
+    return " ".join(p if p.rstrip().endswith((".", "!", "?")) else f"{p}." for p in parts if p)
 
 
 def reading_grade(text: str) -> float:
-    """Flesch–Kincaid grade level."""
-    sentences = max(1, len(re.findall(r"[.!?](\s|$)", text)))
-    words = re.findall(r"[A-Za-z]+", text)
-    if not words:
+    """Flesch–Kincaid grade level, as textstat computes it (CMU dictionary syllables)."""
+    if not re.search(r"[A-Za-z]", text):
         return 0.0
-    syllables = sum(_syllables(w) for w in words)
-    return round(0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59, 1)
+    import textstat  # loads the CMU dictionary (about 2 s) on first use: only where measured
+
+    return round(float(textstat.flesch_kincaid_grade(text)), 1)

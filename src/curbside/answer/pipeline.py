@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from ..errors import BadRequest, QuestionTooLong
 from ..library.records import has_title
+from ..review.wording import patient_article
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
@@ -22,7 +23,7 @@ from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, u
 from .analyse import Analysis, analyse
 from .arrange import for_population, with_first_steps
 from .article import ABSTAIN_TEXT, Article, BottomLine
-from .audience import emergency_notice, for_patients, reading_grade
+from .audience import emergency_notice
 from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
 from .concepts import check_concepts
@@ -87,9 +88,10 @@ def answer(
     """
     question = _validate(question, audience)
     if not fresh and follow_up_of is None:
-        stored = rt.store.find_article(articles.question_key(question), audience)
+        # One article holds both wordings: it is stored, and found, as the clinician one.
+        stored = rt.store.find_article(articles.question_key(question), "clinician")
         if stored is not None:
-            return articles.load(rt.store, stored["id"])
+            return _in_wording(articles.load(rt.store, stored["id"]), audience, rt)
     started = time.perf_counter()
     parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
 
@@ -128,13 +130,18 @@ def answer(
     article.emergency_notice = emergency_notice(question)
     article.follow_up_of = parent.id if parent else None
     article.thread_id = parent.thread_id if parent else article.id
-    if audience == "patient":
-        article = for_patients(article)
-    article.metadata["reading_grade"] = reading_grade(_all_text(article))
     related.attach(article, rt, query, asks, [h.document.title for h in whole.hits], persist)
     if persist:
         articles.save(rt.store, article, question, rt.store.library_version())
-    return article
+    return _in_wording(article, audience, rt)
+
+
+def _in_wording(article: Article, audience: str, rt: Runtime) -> Article:
+    """The article in the wording asked for: the patient wording is made from the clinician
+    article and has its own review status (review/wording.py)."""
+    if audience != "patient":
+        return article
+    return patient_article(rt.store, article)
 
 
 def _question_signals(
@@ -338,7 +345,3 @@ def _metadata(analysis: Analysis, asks: list[AskResult], started: float) -> dict
         "decision_features": best.signals.features(),
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),
     }
-
-
-def _all_text(article: Article) -> str:
-    return " ".join([article.bottom_line.text] + [b.text for b in article.all_bullets()])

@@ -45,6 +45,11 @@ class ReaderView:
     approvals: list[Approval]  # of the version shown: "Reviewed by …, approved on …"
     newer_version_pending: bool  # a later version awaits review
     sources_updated: bool  # a cited document changed since the approval shown
+    # "patient": the patient wording of the version shown (review/wording.py), whose
+    # ``approvals`` are of that wording only; ``clinician_approved`` says the clinician
+    # wording of the version is approved while this wording still awaits its reviewer.
+    wording: str = "clinician"
+    clinician_approved: bool = False
 
 
 @dataclass(frozen=True)

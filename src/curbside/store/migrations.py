@@ -91,6 +91,14 @@ def _set_aside(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.set_aside])
 
 
+@migration("0008_patient_wording")
+def _patient_wording(conn: Connection) -> None:
+    # From now on a question asked for patients is stored once, as the clinician article, and
+    # its patient wording is approved on its own here. Articles stored for patients before
+    # this migration keep their address and their own status: they were reviewed as written.
+    schema.metadata.create_all(conn, tables=[schema.patient_approvals])
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]

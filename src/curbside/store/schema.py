@@ -239,3 +239,24 @@ set_aside = Table(
     Column("set_by", String(40), nullable=False),  # users.id
     Column("set_at", String(40), nullable=False),
 )
+
+
+# ---- patient wording approvals (migration 0008_patient_wording) -------------------------------
+# One article holds both wordings: the clinician wording is the article's versions, the patient
+# wording is made from one of them by rules (answer/plain.py). A reviewer approves the patient
+# wording of one clinician version on its own; the wording approved is kept as it was shown, so
+# a later change of the rules never changes what readers see under the reviewer's name.
+patient_approvals = Table(
+    "patient_approvals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(40), ForeignKey("articles.id"), nullable=False),
+    Column("version", Integer, nullable=False),  # the clinician version it was made from
+    Column("reviewer_id", String(40), ForeignKey("users.id"), nullable=False),
+    Column("reviewer_name", Text, nullable=False),
+    Column("reviewer_credentials", Text, nullable=False),
+    Column("approved_at", String(40), nullable=False),
+    Column("body", JSON, nullable=False),  # the patient wording as approved
+    sqlite_autoincrement=True,
+)
+Index("ix_patient_approvals_article", patient_approvals.c.article_id, patient_approvals.c.version)

@@ -34,6 +34,7 @@ from .routes import (
     pages,
     review,
     review_actions,
+    review_patient,
     review_queue,
 )
 from .security import SecurityHeaders
@@ -98,9 +99,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         review_actions,
         editor,
         admin,
+        review_patient,
     )
     for module in (*routers, api, api_review, api_users, docs):
         app.include_router(module.router)
+    app.include_router(review_patient.api_router)
     return app
 
 

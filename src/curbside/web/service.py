@@ -22,7 +22,6 @@ from starlette.requests import Request
 
 from ..answer import articles, related
 from ..answer.article import Article
-from ..answer.audience import for_patients
 from ..answer.pipeline import answer
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
@@ -31,6 +30,7 @@ from ..library.records import FieldMap
 from ..review import visibility
 from ..review.views import ReaderView, reader_view
 from ..review.visibility import ANONYMOUS, Reader
+from ..review.wording import patient_view
 from ..review.workflow import may_ask
 from ..runtime import Runtime
 from .errors import AskingDisabled
@@ -234,15 +234,17 @@ class ArticlePages:
         if not personal:
             reader = ANONYMOUS
         shown = Shown(article.id, public, Redirect("/"), stamp)
-        if audience and audience != article.audience:
+        if audience == "patient" and article.audience == "clinician":
+            # The same article in patient wording, under that wording's own review status.
+            worded = patient_view(self.rt.store, slug)
+            shown.page = self._render(worded.article, worded, slug, request, reader)
+        elif audience and audience != article.audience:
+            # Clinician wording of an answer stored for patients before migration 0008.
             variant = self.rt.store.find_article_variant(
                 articles.question_key(article.question), audience, article.follow_up_of
             )
             if variant:
                 shown.page = Redirect(f"/a/{variant}", variant)
-            elif audience == "patient":
-                # Patient wording is a pure function of the clinician article.
-                shown.page = self._render(patient_wording(article), view, slug, request, reader)
             else:
                 shown.page = NeedsAnswer(article)
                 return shown
@@ -287,8 +289,3 @@ class ArticlePages:
         html = self.pages.render_article(shown, view, slug, parent_question, request).encode()
         tag = hashlib.sha1(html).hexdigest()[:20]
         return Rendered(html, gzip.compress(html, 6), f'"{tag}"')
-
-
-def patient_wording(article: Article) -> Article:
-    """The patient version of a stored article (for_patients keeps reviewers' marks)."""
-    return for_patients(article)

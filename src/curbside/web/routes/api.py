@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -11,6 +11,7 @@ from ...answer.article import Article
 from ...errors import NotFound
 from ...review import visibility
 from ...review.views import reader_view
+from ...review.wording import patient_view
 from ..auth import ApiViewer
 from ..deps import ClientDep, WebDep
 from ..schemas import AskRequest, DocumentOut, ErrorOut, SearchHitOut, SearchOut
@@ -67,10 +68,21 @@ def _for(web: WebDep, reader: visibility.Reader, article: Article) -> Article:
 
 
 @router.get("/articles/{article_id}", response_model=Article, responses=ERRORS)
-def get_article(article_id: str, request: Request, web: WebDep, viewer: ApiViewer) -> Response:
+def get_article(
+    article_id: str,
+    request: Request,
+    web: WebDep,
+    viewer: ApiViewer,
+    audience: Annotated[
+        Literal["clinician", "patient"] | None,
+        Query(description="patient: the same article in patient wording, with its own status."),
+    ] = None,
+) -> Response:
     """A stored article, by id or slug, as readers see it: the latest approved version if
     there is one (reviewers read newer versions at ``/versions/{n}``). An answer no
-    reviewer has approved is 404 except to its askers, reviewers and administrators."""
+    reviewer has approved is 404 except to its askers, reviewers and administrators.
+    In patient wording its ``status`` is that wording's own: "approved" only once a
+    reviewer approved the patient wording."""
     store = web.rt.store
     reader = reader_for(request, viewer)
     try:
@@ -79,6 +91,8 @@ def get_article(article_id: str, request: Request, web: WebDep, viewer: ApiViewe
         raise NotFound(NOT_PUBLISHED) from None
     if view.article.status != "approved" and not visibility.may_see(store, reader, article_id):
         raise NotFound(NOT_PUBLISHED)
+    if audience == "patient":
+        view = patient_view(store, article_id)
     return _json(_for(web, reader, view.article))
 
 

@@ -138,7 +138,9 @@ def ask_form(
         # Keep what the reader typed, with the reason beside the box.
         status = status_for(exc)
         return _home(request, web, question, str(exc), None, audience, status, follow_up_of)
-    response = RedirectResponse(f"/a/{article.slug}", status_code=303)
+    # The same article for both audiences: the patient wording is one of its views.
+    wording = "?audience=patient" if audience == "patient" else ""
+    response = RedirectResponse(f"/a/{article.slug}{wording}", status_code=303)
     remember_audience(response, audience)
     asking.remember(response, request)  # an anonymous visitor's key to their own answer
     return response

@@ -1,0 +1,116 @@
+"""Plain-language rules: pure, and none of them may change a number or a meaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curbside.answer.plain import Rewriter, clinician_only, frame, load_glossary, split_sentences
+from curbside.answer.verify import quantities
+from curbside.errors import ConfigError
+
+
+def _numbers(text: str) -> list[str]:
+    return [str(q.value) for q in quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        (
+            "Never give folic acid alone to a patient with untreated B12 deficiency.",
+            "prescribing prohibition",
+        ),
+        ("Seek urgent haematology advice for pancytopenia.", "instruction to staff"),
+        ("If haemoglobin fails to rise, look for iron deficiency.", "instruction to staff"),
+        (
+            "The label advises close monitoring of serum potassium for 48 hours.",
+            "monitoring for staff",
+        ),
+        ("Prescribers should check interactions.", "addressed to clinicians"),
+        ("The odds ratio was 0.38 (95% CI 0.20 to 0.74).", "statistics"),
+        ("Give hydroxocobalamin 1 mg intramuscularly every 3 months.", None),
+        ("Seek medical help if the rash spreads.", None),
+    ],
+)
+def test_clinician_only_rules(text: str, rule: str | None):
+    assert clinician_only(text) == rule
+
+
+def test_sentences_split_at_safe_joints_and_keep_every_word():
+    text = (
+        "For adults with pernicious anaemia, the label gives 100 micrograms daily for 7 days, "
+        "then every 3 days for 2 weeks, because stores are low."
+    )
+    parts = split_sentences(text)
+    assert parts == [
+        "This advice is for adults with pernicious anaemia.",
+        "The label gives 100 micrograms daily for 7 days.",
+        "Then every 3 days for 2 weeks.",
+        "This is because stores are low.",
+    ]
+    assert _numbers(" ".join(parts)) == _numbers(text)
+
+
+def test_a_joint_inside_brackets_is_not_split():
+    assert split_sentences("Give it (once a day, then twice a day) with food.") == [
+        "Give it (once a day, then twice a day) with food."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "framed"),
+    [
+        ("Advise patients to take it with food.", "You should take it with food."),
+        ("People should avoid alcohol.", "You should avoid alcohol."),
+        (
+            "Give adrenaline 500 micrograms.",
+            "Your care team should give adrenaline 500 micrograms.",
+        ),
+        ("In adults, offer a statin.", "In adults, your care team should offer a statin."),
+        ("Use of aspirin is advised.", "Use of aspirin is advised."),
+        (
+            "People with diabetes should check their feet.",
+            "People with diabetes should check their feet.",
+        ),
+    ],
+)
+def test_framing_for_the_reader(sentence: str, framed: str):
+    assert frame(sentence) == framed
+
+
+def test_a_term_is_explained_once_in_brackets_and_replaced_terms_keep_numbers():
+    rewrite = Rewriter()
+    first = rewrite.statement("Vitamin B12 deficiency causes megaloblastic anaemia.")
+    assert first == (
+        "Lack of vitamin B12 causes megaloblastic anaemia. "
+        "(Megaloblastic anaemia means too few red blood cells, which are also too large.)"
+    )
+    again = rewrite.statement("Megaloblastic anaemia responds to 1 mg.")
+    assert "means" not in again and _numbers(again) == ["1"]
+
+
+def test_the_bundled_glossary_loads_and_adds_no_number():
+    glossary = load_glossary()
+    for entry in glossary.entries:
+        assert not _numbers(entry.explain or "")
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "words"),
+    [
+        ('- {terms: [renal], plain: "kidney"}\n- {terms: [daily], plain: "twice"}\n', "line 2"),
+        ('- {terms: [renal], explain: "about 2 kidneys"}\n', "line 1"),
+        ("- {terms: [renal]}\n", "one of plain or explain"),
+        ('- {terms: ["/(unclosed/"], plain: "x"}\n', "not a valid pattern"),
+    ],
+)
+def test_a_bad_glossary_entry_is_refused_naming_file_and_line(
+    tmp_path: Path, yaml_text: str, words: str
+):
+    path = tmp_path / "glossary.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(ConfigError) as refused:
+        load_glossary(path)
+    assert str(path) in str(refused.value) and words in str(refused.value)

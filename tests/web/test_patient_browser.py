@@ -1,0 +1,79 @@
+"""Chromium: the patient wording's own review banner, on a real `curbside serve`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from curbside.review import accounts
+from curbside.review.accounts import OPERATOR
+from curbside.runtime import open_runtime
+from curbside.web.testing import ServerProcess
+
+from .conftest import B12_QUESTION, CHROMIUM, web_settings
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[ServerProcess]:
+    home = tmp_path_factory.mktemp("patient-browser") / "home"
+    with ServerProcess(home, env={"CURBSIDE_ASK_RATE_LIMIT": "1000"}) as running:
+        yield running
+
+
+def _reviewer_token(server: ServerProcess) -> str:
+    rt = open_runtime(web_settings(server.home))
+    try:
+        user = accounts.create_user(
+            rt.store,
+            OPERATOR,
+            email="banner@example.org",
+            name="Dr Banner",
+            role="reviewer",
+            credentials="MD",
+            password=None,
+        )
+        return accounts.issue_token(rt.store, OPERATOR, user.id)[1]
+    finally:
+        rt.close()
+
+
+def test_patient_banner_stays_pending_until_the_patient_wording_is_approved(browser, server):
+    asked = httpx.post(server.url + "/api/ask", json={"question": B12_QUESTION}, timeout=60)
+    article = asked.json()
+    bearer = {"Authorization": f"Bearer {_reviewer_token(server)}"}
+
+    def act(action: str, version: int) -> dict:
+        response = httpx.post(
+            f"{server.url}/api/articles/{article['id']}/{action}",
+            json={"seen_version": version},
+            headers=bearer,
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    approved = act("approve", act("claim", article["version"])["version"])
+    page = browser.new_page(base_url=server.url)
+    try:
+        page.goto(f"/a/{article['slug']}")
+        assert "Reviewed by Dr Banner" in page.locator(".banner").first.inner_text()
+        page.locator("[data-audience-switch=patient]").click()
+        page.wait_for_selector("#answer[data-audience=patient]")
+        banner = page.locator(".answer-header .banner").first
+        assert "Patient wording pending review" in banner.inner_text()
+        assert "Reviewed by" not in page.locator(".answer-header").inner_text()
+        assert page.locator("#answer").get_attribute("data-article") == article["id"]
+
+        act("approve-patient", approved["version"])
+        page.goto(f"/a/{article['slug']}?audience=patient")
+        header = page.locator(".answer-header").inner_text()
+        assert "Reviewed by Dr Banner" in header and "pending review" not in header
+    finally:
+        page.close()
