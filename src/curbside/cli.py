@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -39,12 +40,32 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'_'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        _fail(f"the CURBSIDE_ settings in the environment are not valid: {problems}", 2)
+        raise
+
+
 def _runtime() -> Runtime:
     try:
-        return open_runtime(Settings())
+        return open_runtime(_settings())
     except CurbsideError as exc:
         _fail(str(exc))
         raise
+
+
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="extractive (offline) or llm (CURBSIDE_LLM_BASE_URL); default: CURBSIDE_ENGINE.",
+    ),
+]
 
 
 def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = False) -> IngestReport:
@@ -216,16 +237,21 @@ def ask(
     ] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Answer again even if stored.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The article contract as JSON.")] = False,
+    engine: EngineOption = None,
 ):
     """Answer from the library: bottom line, cited sections, references, or an abstention."""
+    from .answer.choose import engine_for
     from .answer.pipeline import answer
     from .render import render_article
 
     rt = _runtime()
     try:
+        chosen = engine_for(rt.settings, engine)
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)  # the first run of a new install
-        article = answer(question, rt, audience=audience, follow_up_of=follow_up, fresh=fresh)
+        article = answer(
+            question, rt, audience=audience, follow_up_of=follow_up, fresh=fresh, engine=chosen
+        )
     except CurbsideError as exc:
         _fail(str(exc), 2)
         return
@@ -297,21 +323,54 @@ def eval_answers(
     cases: Annotated[Path, typer.Option("--cases", help="JSONL case file")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     show_misses: Annotated[bool, typer.Option("--show-misses", help="List failed cases.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="llm: run the LLM engine too and print both engines side by side."
+        ),
+    ] = "extractive",
+    limit: Annotated[int | None, typer.Option(help="Use only the first N cases.", min=1)] = None,
 ):
     """Fact recall, support, number fidelity, abstention and latency on a case file."""
+    from .answer.choose import engine_for
     from .eval.answers import evaluate_answers, load_cases
+    from .eval.side_by_side import render_side_by_side
 
     try:
-        loaded = load_cases(cases)
+        loaded = load_cases(cases)[:limit]
     except CurbsideError as exc:
         _fail(str(exc), 2)
     rt = _runtime()
     try:
+        llm = engine_for(rt.settings, engine) if engine != "extractive" else None
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)
         summary, results = evaluate_answers(rt, loaded)
+        if llm is not None:
+            with Progress(
+                TextColumn("llm"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                disable=as_json,
+            ) as progress:
+                task = progress.add_task("llm", total=len(loaded))
+                llm_summary, llm_results = evaluate_answers(
+                    rt, loaded, llm, on_case=lambda n: progress.update(task, completed=n)
+                )
+    except CurbsideError as exc:
+        _fail(str(exc), 2)
+        return
     finally:
         rt.close()
+    if llm is not None:
+        both = {"extractive": summary, "llm": llm_summary}
+        if as_json:
+            out.print_json(json.dumps({"cases_file": str(cases), "summaries": both}))
+            return
+        render_side_by_side(out, cases.name, both, {"extractive": results, "llm": llm_results})
+        return
     if as_json:
         out.print_json(json.dumps({"cases_file": str(cases), "summary": summary}))
         return

@@ -1,10 +1,14 @@
 """Answer engines. Each turns analysed question + chosen evidence into a Draft; the verifier
-then has the last word whatever the engine. The extractive engine needs no language model."""
+then has the last word whatever the engine. The extractive engine needs no language model;
+the LLM engine (answer/llm/) returns a ``Written``: its draft, which engine's draft it is
+(the extractive one when it fell back), and what the article's metadata should record."""
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from .analyse import Analysis
 from .compose import Draft, DraftBullet, group_sections
@@ -16,10 +20,30 @@ _EMERGENCY = re.compile(r"\b(emergency|immediate|urgent|first steps?|resuscitat\
 ASK_LINES = 3  # a bottom line answers at most this many asks; the sections hold the rest
 
 
+@dataclass
+class Written:
+    """What an engine hands the verifier, when it has more to say than a draft."""
+
+    draft: Draft
+    engine: str  # whose draft this is: "llm", or "extractive" where the LLM engine fell back
+    metadata: dict[str, Any] = field(default_factory=dict)  # merged into the article's
+    dropped: list = field(default_factory=list)  # verify_draft.Dropped the engine already removed
+
+
 class Engine(Protocol):
     name: str
 
-    def write(self, analysis: Analysis, chosen: list[Candidate]) -> Draft: ...
+    def write(
+        self, analysis: Analysis, chosen: list[Candidate], asks: Sequence[str] = ()
+    ) -> Draft | Written: ...
+
+
+def run(
+    engine: Engine, analysis: Analysis, chosen: list[Candidate], asks: Sequence[str]
+) -> Written:
+    """Any engine's output as a ``Written``."""
+    out = engine.write(analysis, chosen, asks)
+    return out if isinstance(out, Written) else Written(out, engine.name)
 
 
 class ExtractiveEngine:
@@ -27,7 +51,7 @@ class ExtractiveEngine:
 
     name = "extractive"
 
-    def write(self, analysis: Analysis, chosen: list[Candidate]) -> Draft:
+    def write(self, analysis: Analysis, chosen: list[Candidate], asks: Sequence[str] = ()) -> Draft:
         lead = _bottom_line(analysis, chosen)
         lead_ids = {id(c) for c in lead}
         rest = [c for c in chosen if id(c) not in lead_ids]

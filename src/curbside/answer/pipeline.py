@@ -26,7 +26,7 @@ from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
 from .concepts import check_concepts
 from .decide import Decision, Signals, decide
-from .engines import Engine, ExtractiveEngine
+from .engines import Engine, ExtractiveEngine, run
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
 from .parts import split_question
 from .retrieve import (
@@ -37,7 +37,7 @@ from .retrieve import (
     search_ask,
     with_semantic,
 )
-from .verify_draft import verify_draft
+from .verify_draft import DROPPED_KEY, audit_draft, score_support
 
 # One limit for the ask form, the API and the engine: a longer question is refused, never cut.
 MAX_QUESTION_CHARS = 4000
@@ -87,7 +87,9 @@ def answer(
     if not fresh and follow_up_of is None:
         stored = rt.store.find_article(articles.question_key(question), audience)
         if stored is not None:
-            return articles.load(rt.store, stored["id"])
+            found = articles.load(rt.store, stored["id"])
+            if _asked_with(found) == (engine or ExtractiveEngine()).name:
+                return found
     started = time.perf_counter()
     parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
 
@@ -113,6 +115,7 @@ def answer(
     else:
         article = _abstention(question, whole.hits, asks[0].decision.reason or "")
     article.metadata.update(_metadata(answered[0].analysis if answered else context, asks, started))
+    article.metadata["engine_requested"] = (engine or ExtractiveEngine()).name
     article.corrections = whole.plan.corrections
     article.emergency_notice = emergency_notice(question)
     article.follow_up_of = parent.id if parent else None
@@ -201,13 +204,28 @@ def _compose(question: str, answered: list[AskResult], engine: Engine, whole) ->
         [a.chosen for a in answered],
         MAX_BULLETS + len(REGIMEN_PARTS) + EXTRA_PER_ASK * (len(answered) - 1),
     )
-    draft, dropped = verify_draft(engine.write(answered[0].analysis, chosen))
+    written = run(engine, answered[0].analysis, chosen, [a.text for a in answered])
+    draft, dropped = audit_draft(written.draft)
     bottom, sections, references = number(draft)
     if not sections and not bottom.text:
         return _abstention(question, whole.hits, "Every candidate statement failed verification.")
-    article = _article(question, bottom, sections, references, engine.name)
-    article.metadata["unsupported_bullets_dropped"] = dropped
+    article = _article(question, bottom, sections, references, written.engine)
+    article.metadata.update(written.metadata)
+    # Whatever engine wrote the draft served: every bullet the verifier removed from it,
+    # counted, and listed with its reason for reviewers.
+    gone = [*written.dropped, *dropped]
+    article.metadata["unsupported_bullets_dropped"] = len(gone)
+    if gone:
+        article.metadata[DROPPED_KEY] = [d.as_dict() for d in gone]
+    if written.engine != "extractive":
+        score_support(article)
     return article
+
+
+def _asked_with(article: Article) -> str:
+    """The engine an answer was asked of (an LLM answer that fell back was still asked of
+    the LLM); answers stored before engines could be chosen were all extractive."""
+    return article.metadata.get("engine_requested") or article.engine
 
 
 def _validate(question: str, audience: str) -> str:

@@ -27,6 +27,7 @@ from .routes import (
     api_review,
     api_users,
     articles,
+    ask_stream,
     docs,
     library,
     pages,
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     rt = open_runtime(settings)
     release_index_writer(rt)
-    page_renderer = Pages(can_ask=settings.anonymous_can_ask)
+    page_renderer = Pages(can_ask=settings.anonymous_can_ask, streams=settings.engine == "llm")
     state = WebState(
         settings=settings,
         rt=rt,
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # setting is the one list (serve.py turns uvicorn's own handling off).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    routers = (pages, articles, library, account, about, review, review_actions)
+    routers = (pages, ask_stream, articles, library, account, about, review, review_actions)
     for module in (*routers, api, api_review, api_users, docs):
         app.include_router(module.router)
     return app

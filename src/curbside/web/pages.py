@@ -132,7 +132,8 @@ def _title_addition(article: Article, title: str) -> edits.ReviewerAddition | No
 class Pages:
     """Renders templates with the context every page shares."""
 
-    def __init__(self, can_ask: bool):
+    def __init__(self, can_ask: bool, streams: bool = False):
+        """``streams``: the server's engine is the LLM, so the ask form may watch the draft."""
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -158,6 +159,7 @@ class Pages:
             static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
             audiences=AUDIENCES,
             can_ask=can_ask,
+            streams=streams,
             max_question_chars=MAX_QUESTION_CHARS,
         )
 
