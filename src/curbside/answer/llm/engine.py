@@ -59,6 +59,7 @@ class LLMEngine:
             "model": self.config.model,
             "endpoint_host": self.config.host,
             "passages_given": len(numbered.ids),
+            "passages_withheld": numbered.withheld,
         }
         try:
             reply = self.client.complete(

@@ -10,6 +10,7 @@ that safe; the prompt only makes it rare.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,17 +36,36 @@ in the same words.
 """
 
 
+# Text that speaks to a language model rather than to a clinician. A guideline never says
+# these things; a planted or corrupted document might. Such a statement is not shown to the
+# model at all, so the model can neither obey it nor cite it (it stays library text, which the
+# extractive engine may still quote as it stands).
+_TO_A_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules?|"
+    r"passages?|above|previous|prior|system)\b|\bsystem prompt\b|\bprompt injection\b|"
+    r"\b(?:you are now|act as|pretend to be)\b|\b(?:as an?|dear) (?:ai|assistant|language model|"
+    r"llm|chatbot)\b|\b(?:ai|assistant|language model|llm|chatbot)s? (?:must|should|will)\b",
+    re.I,
+)
+
+
+def speaks_to_a_model(text: str) -> bool:
+    return bool(_TO_A_MODEL.search(text))
+
+
 @dataclass(frozen=True)
 class Numbered:
     """The passages as the model sees them: ids in prompt order, each with its candidate."""
 
     ids: list[str]
     by_id: dict[str, Candidate]
+    withheld: int = 0  # statements not shown because they address a model
 
 
 def number_passages(chosen: list[Candidate]) -> Numbered:
-    ids = [f"P{i}" for i in range(1, len(chosen) + 1)]
-    return Numbered(ids, dict(zip(ids, chosen, strict=True)))
+    shown = [c for c in chosen if not speaks_to_a_model(c.quote)]
+    ids = [f"P{i}" for i in range(1, len(shown) + 1)]
+    return Numbered(ids, dict(zip(ids, shown, strict=True)), len(chosen) - len(shown))
 
 
 def case_facts(analysis: Analysis) -> dict:

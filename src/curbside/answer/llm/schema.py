@@ -18,8 +18,8 @@ from ..compose import ORDER
 
 SECTION_TITLES = tuple(ORDER)
 MAX_BOTTOM_LINE = 3
-MAX_SECTIONS = 8
-MAX_BULLETS_PER_SECTION = 8
+MAX_SECTIONS = 10
+MAX_BULLETS_PER_SECTION = 24  # as many as the passages an answer is given
 MAX_CITED = 4  # passages one bullet may rest on
 MAX_TEXT = 600  # characters of one statement
 PASSAGE_ID = re.compile(r"^P[1-9][0-9]{0,2}$")
