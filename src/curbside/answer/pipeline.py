@@ -28,6 +28,7 @@ from .concepts import check_concepts
 from .decide import Decision, Signals, decide
 from .engines import Engine, ExtractiveEngine, run
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
+from .injection import speaks_to_a_model
 from .parts import split_question
 from .retrieve import (
     RETRIEVE_K,
@@ -171,6 +172,7 @@ def _answer_ask(
     """``where``: (single, lead, case, documents) as search_ask takes them."""
     found = search_ask(text, whole, context, rt.retriever, *where)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
+    pool = [c for c in pool if not speaks_to_a_model(c.quote)]  # library text is data
     chosen = complete_regimen(select(pool), pool, found.analysis)
     signals = Signals(
         coverage=found.coverage,

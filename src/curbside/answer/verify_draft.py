@@ -92,8 +92,13 @@ def without_dropped_text(metadata: dict) -> dict:
     and why it went, not what it said."""
     out = dict(metadata)
     if DROPPED_KEY in out:
-        out[DROPPED_KEY] = [{**d, "text": None} for d in out[DROPPED_KEY]]
+        out[DROPPED_KEY] = [_for_readers(d) for d in out[DROPPED_KEY]]
     llm = out.get("llm")
     if isinstance(llm, dict) and "dropped" in llm:
-        out["llm"] = {**llm, "dropped": [{**d, "text": None} for d in llm["dropped"]]}
+        out["llm"] = {**llm, "dropped": [_for_readers(d) for d in llm["dropped"]]}
     return out
+
+
+def _for_readers(dropped: dict) -> dict:
+    # "numbers not in its passages: 10 g" names the refused number: readers get the kind only.
+    return {**dropped, "text": None, "reason": dropped["reason"].split(":")[0]}

@@ -105,7 +105,7 @@ class FakeEndpoint:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["content-length"])))
                 reply = outer.write(body)
                 content = reply if isinstance(reply, str) else json.dumps(reply)

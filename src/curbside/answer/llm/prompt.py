@@ -10,12 +10,12 @@ that safe; the prompt only makes it rare.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..analyse import Analysis
 from ..evidence import Candidate
+from ..injection import speaks_to_a_model
 from .schema import MAX_BOTTOM_LINE, SECTION_TITLES
 
 SYSTEM = f"""\
@@ -34,23 +34,6 @@ in the same words.
 {{"bottom_line": [{{"text": "...", "passages": ["P1"]}}], \
 "sections": [{{"title": "Initial treatment", "bullets": [{{"text": "...", "passages": ["P2"]}}]}}]}}
 """
-
-
-# Text that speaks to a language model rather than to a clinician. A guideline never says
-# these things; a planted or corrupted document might. Such a statement is not shown to the
-# model at all, so the model can neither obey it nor cite it (it stays library text, which the
-# extractive engine may still quote as it stands).
-_TO_A_MODEL = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules?|"
-    r"passages?|above|previous|prior|system)\b|\bsystem prompt\b|\bprompt injection\b|"
-    r"\b(?:you are now|act as|pretend to be)\b|\b(?:as an?|dear) (?:ai|assistant|language model|"
-    r"llm|chatbot)\b|\b(?:ai|assistant|language model|llm|chatbot)s? (?:must|should|will)\b",
-    re.I,
-)
-
-
-def speaks_to_a_model(text: str) -> bool:
-    return bool(_TO_A_MODEL.search(text))
 
 
 @dataclass(frozen=True)
