@@ -61,6 +61,10 @@ class LLMEngine:
             "passages_given": len(numbered.ids),
             "passages_withheld": numbered.withheld,
         }
+        if not numbered.ids:
+            return self._fall_back(
+                analysis, chosen, asks, "no passage to give the model", meta, started
+            )
         try:
             reply = self.client.complete(
                 build_messages(analysis, numbered, asks),
