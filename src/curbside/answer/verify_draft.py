@@ -42,7 +42,7 @@ def _dropped(where: str, bullet: DraftBullet, verdict: Verdict) -> Dropped:
     return Dropped(
         where,
         bullet.text,
-        [c.passage.id for c in bullet.sources],
+        list(dict.fromkeys(c.passage.id for c in bullet.sources)),
         reason_for(verdict, len(bullet.sources)),
     )
 

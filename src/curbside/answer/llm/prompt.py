@@ -70,13 +70,10 @@ def case_facts(analysis: Analysis) -> dict:
 def build_messages(
     analysis: Analysis, numbered: Numbered, asks: Sequence[str]
 ) -> list[dict[str, str]]:
+    # Id, source title and the statement only: section paths would nearly double the prompt,
+    # and a small local model reads a long prompt slowly (DEPENDENCIES.md: SmolLM2 on CPU).
     passages = [
-        {
-            "id": pid,
-            "source": cand.document.title,
-            "section": cand.passage.section_path,
-            "text": cand.quote,
-        }
+        {"id": pid, "source": cand.document.title, "text": cand.quote}
         for pid, cand in numbered.by_id.items()
     ]
     data = {"asks": list(asks) or [analysis.question]}
@@ -84,7 +81,7 @@ def build_messages(
         [
             "QUESTION (data):\n" + json.dumps(data, ensure_ascii=False),
             "CASE (data):\n" + json.dumps(case_facts(analysis), ensure_ascii=False),
-            "PASSAGES (data):\n" + json.dumps(passages, ensure_ascii=False, indent=0),
+            "PASSAGES (data):\n" + json.dumps(passages, ensure_ascii=False),
             "Write the answer as the JSON object described, citing passage ids.",
         ]
     )
