@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import certifi
 import httpx
 from pydantic import SecretStr
 
@@ -64,6 +67,13 @@ class LLMConfig:
         )
 
 
+@lru_cache(maxsize=1)
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every call: httpx builds a new one per client otherwise, which
+    costs ~0.5 s on a loaded machine (measured), more than the fallback's whole allowance."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class ChatClient:
     def __init__(self, config: LLMConfig, transport: httpx.BaseTransport | None = None):
         self.config = config
@@ -105,7 +115,7 @@ class ChatClient:
         url = cfg.base_url.rstrip("/") + "/chat/completions"
         try:
             with (
-                httpx.Client(transport=self.transport, timeout=timeout) as http,
+                httpx.Client(transport=self.transport, timeout=timeout, verify=_tls()) as http,
                 http.stream(
                     "POST", url, json=self._body(messages, schema), headers=self._headers()
                 ) as response,
