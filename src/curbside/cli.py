@@ -246,7 +246,7 @@ def ask(
 
     rt = _runtime()
     try:
-        chosen = engine_for(rt.settings, engine)
+        chosen = engine_for(rt.settings, engine, vocab=rt.retriever.vocab)
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)  # the first run of a new install
         article = answer(
@@ -342,7 +342,11 @@ def eval_answers(
         _fail(str(exc), 2)
     rt = _runtime()
     try:
-        llm = engine_for(rt.settings, engine) if engine != "extractive" else None
+        llm = (
+            engine_for(rt.settings, engine, vocab=rt.retriever.vocab)
+            if engine != "extractive"
+            else None
+        )
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)
         summary, results = evaluate_answers(rt, loaded)

@@ -9,14 +9,13 @@ from curbside.answer.analyse import analyse
 from curbside.answer.compose import Draft
 from curbside.answer.engines import Engine, ExtractiveEngine, Written, run
 from curbside.answer.evidence import GroupWeights, candidates, select
-from curbside.answer.llm.engine import LLMEngine
 from curbside.answer.pipeline import answer
 from curbside.answer.verify import unsupported_numbers
 from curbside.answer.verify_draft import audit_draft
 from curbside.runtime import Runtime
 
 from .invariants import assert_contract
-from .llm.fake_model import config, parrot_answer, transport
+from .llm.fake_model import llm_engine, parrot_answer, transport
 
 QUESTIONS = [
     "What hydroxocobalamin regimen should an adult with vitamin B12 deficiency without "
@@ -26,20 +25,20 @@ QUESTIONS = [
 ]
 
 
-def _extractive() -> Engine:
-    return ExtractiveEngine()
+def _extractive(rt: Runtime) -> Engine:
+    return ExtractiveEngine(rt.retriever.vocab)
 
 
-def _llm() -> Engine:
-    return LLMEngine(config(), transport=transport(parrot_answer))
+def _llm(rt: Runtime) -> Engine:
+    return llm_engine(rt, transport(parrot_answer))
 
 
 ENGINES = {"extractive": _extractive, "llm": _llm}
 
 
 @pytest.fixture(params=sorted(ENGINES))
-def engine(request) -> Engine:
-    return ENGINES[request.param]()
+def engine(request, library) -> Engine:
+    return ENGINES[request.param](library)
 
 
 def _chosen(rt: Runtime, question: str):
@@ -95,7 +94,7 @@ def test_the_article_keeps_the_contract(library, engine, question):
 def test_the_engines_agree_on_what_a_faithful_answer_cites(library):
     """A model that copies its passages cites what the extractive engine quotes."""
     extractive = answer(QUESTIONS[0], library, fresh=True, persist=False)
-    llm = answer(QUESTIONS[0], library, fresh=True, persist=False, engine=_llm())
+    llm = answer(QUESTIONS[0], library, fresh=True, persist=False, engine=_llm(library))
     quoted = {e.passage_id for b in extractive.all_bullets() for e in b.evidence}
     quoted |= {e.passage_id for e in extractive.bottom_line.evidence}
     cited = {e.passage_id for b in llm.all_bullets() for e in b.evidence}

@@ -118,6 +118,26 @@ def test_asking_shows_sections_markers_and_references(open_tab, b12_url):
     assert page.evaluate("document.querySelector(':target').id") == "ref-1"
 
 
+def test_a_long_answer_opens_with_an_outline_linking_to_each_section(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    titles = page.locator(".answer-section h2").all_inner_texts()
+    links = page.locator("nav.outline a")
+    assert len(titles) >= 4 and links.all_inner_texts() == titles
+    links.nth(len(titles) - 1).click()
+    target = page.locator(":target")
+    assert target.inner_text() == titles[-1] and target.is_visible()
+
+
+def test_a_follow_up_names_what_it_was_asked(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    page.fill("#follow-up-question", "How often should the potassium be checked?")
+    page.click(".follow-up button[type=submit]")
+    page.wait_for_url(lambda url: url != b12_url and "/a/" in url)
+    assert "potassium" in page.locator(".bottom-line").inner_text()
+
+
 def test_opening_a_bullets_evidence_shows_its_quote_and_passage(open_tab, b12_url):
     page = open_tab()
     page.goto(b12_url)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from ..errors import BadRequest
+from ..search.vocabulary import Vocabulary
 from ..settings import Settings
 from .engines import Engine, ExtractiveEngine
 
@@ -22,16 +23,18 @@ def engine_for(
     name: str | None = None,
     on_draft: Callable[[str], None] | None = None,
     transport: httpx.BaseTransport | None = None,
+    vocab: Vocabulary | None = None,
 ) -> Engine:
+    """``vocab``: the library's, for the extractive engine (the LLM engine's fallback too)."""
     name = name or settings.engine
     if name not in ENGINES:
         raise BadRequest(f"engine must be one of {', '.join(ENGINES)}; got {name!r}")
     if name == "extractive":
-        return ExtractiveEngine()
+        return ExtractiveEngine(vocab)
     from .llm.client import LLMConfig  # only an LLM ask needs these modules
     from .llm.engine import LLMEngine
 
     config = LLMConfig.from_settings(settings)
     if config is None:
         raise BadRequest(NOT_SET_UP)
-    return LLMEngine(config, transport=transport, on_draft=on_draft)
+    return LLMEngine(config, transport, on_draft, ExtractiveEngine(vocab))

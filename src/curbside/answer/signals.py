@@ -69,6 +69,11 @@ INTENT_WORDS = {
         re.I,
     ),
     "prognosis": re.compile(r"\b(prognos\w*|mortality|survival|outcomes?|risk of)\b", re.I),
+    "referral": re.compile(
+        r"\b(refer\w*|admi(t|tted|ssion)|hospital|specialist|urgent\w*|2-week|escalat\w*|"
+        r"same[- ]day)\b",
+        re.I,
+    ),
     "definition": re.compile(r"\b(is an?|are|defined|refers to|characteri[sz]ed)\b", re.I),
     "treatment": re.compile(
         r"\b(recommend\w*|first-line|prefer\w*|treat\w*|offer\w*|"

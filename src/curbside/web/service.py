@@ -84,7 +84,9 @@ class Asker:
         parent = follow_up_of and not parent_checked
         if parent and not visibility.may_see(self.rt.store, reader, follow_up_of):
             raise NotFound(NOT_PUBLISHED)  # as for an answer that never existed
-        chosen = engine_for(self.rt.settings, engine, on_draft, self.llm_transport)
+        chosen = engine_for(
+            self.rt.settings, engine, on_draft, self.llm_transport, self.rt.retriever.vocab
+        )
         self.limiter.hit(client)
         self.ensure_library()
         article = answer(

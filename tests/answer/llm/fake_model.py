@@ -29,6 +29,14 @@ def config(base_url: str = "http://llm.test:8080/v1", **overrides) -> LLMConfig:
     return LLMConfig(**values)
 
 
+def llm_engine(rt, transport_: httpx.BaseTransport | None = None, **cfg):
+    """The LLM engine as engine_for builds it: its fallback knows the library's drug names."""
+    from curbside.answer.engines import ExtractiveEngine
+    from curbside.answer.llm.engine import LLMEngine
+
+    return LLMEngine(config(**cfg), transport_, fallback=ExtractiveEngine(rt.retriever.vocab))
+
+
 def request_body(request: httpx.Request) -> dict:
     return json.loads(request.content)
 

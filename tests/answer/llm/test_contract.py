@@ -11,14 +11,23 @@ import socket
 import httpx
 import pytest
 
-from curbside.answer.llm.engine import MAX_DROPPED_SHARE, LLMEngine
+from curbside.answer.llm.engine import MAX_DROPPED_SHARE
 from curbside.answer.llm.schema import SECTION_TITLES
 from curbside.answer.pipeline import answer
 from curbside.answer.verify import SUPPORT_MIN, check, unsupported_numbers
 from curbside.runtime import Runtime
 
 from ..invariants import assert_contract
-from .fake_model import KEY, MODEL, config, parrot_answer, passages, request_body, transport
+from .fake_model import (
+    KEY,
+    MODEL,
+    config,
+    llm_engine,
+    parrot_answer,
+    passages,
+    request_body,
+    transport,
+)
 
 QUESTION = (
     "What hydroxocobalamin regimen should an adult with vitamin B12 deficiency without "
@@ -28,7 +37,7 @@ ONE_MG = re.compile(r"\b1 mg\b")
 
 
 def ask(rt: Runtime, write, question: str = QUESTION, seen=None, **cfg):
-    engine = LLMEngine(config(**cfg), transport=transport(write, seen))
+    engine = llm_engine(rt, transport(write, seen), **cfg)
     return answer(question, rt, fresh=True, persist=False, engine=engine)
 
 
@@ -117,7 +126,7 @@ def test_a_server_that_ignores_stream_is_read_whole(library: Runtime):
         reply = json.dumps(parrot_answer(request_body(request)))
         return httpx.Response(200, json={"choices": [{"message": {"content": reply}}]})
 
-    engine = LLMEngine(config(), transport=httpx.MockTransport(handle))
+    engine = llm_engine(library, httpx.MockTransport(handle))
     article = answer(QUESTION, library, fresh=True, persist=False, engine=engine)
     assert article.engine == "llm" and article.metadata["llm"]["fallback_reason"] is None
 
@@ -270,7 +279,7 @@ def _failing(exc_or_status):
     ],
 )
 def test_a_failed_call_falls_back_with_its_reason(library, extractive, failure, reason):
-    engine = LLMEngine(config(), transport=_failing(failure))
+    engine = llm_engine(library, _failing(failure))
     article = answer(QUESTION, library, fresh=True, persist=False, engine=engine)
     assert article.engine == "extractive"
     assert article.metadata["llm"]["fallback_reason"] == reason
@@ -279,9 +288,7 @@ def test_a_failed_call_falls_back_with_its_reason(library, extractive, failure, 
 
 
 def test_a_model_that_trickles_is_cut_off_at_the_budget(library: Runtime):
-    engine = LLMEngine(
-        config(timeout_s=0.3), transport=transport(parrot_answer, pieces=50, delay=0.05)
-    )
+    engine = llm_engine(library, transport(parrot_answer, pieces=50, delay=0.05), timeout_s=0.3)
     article = answer(QUESTION, library, fresh=True, persist=False, engine=engine)
     assert article.engine == "extractive"
     assert article.metadata["llm"]["fallback_reason"] == "no reply within 0.3 s"
@@ -294,7 +301,7 @@ def _closed_port() -> int:
 
 
 def test_an_endpoint_that_is_down_falls_back_over_real_http(library, extractive):
-    engine = LLMEngine(config(f"http://127.0.0.1:{_closed_port()}/v1"))
+    engine = llm_engine(library, base_url=f"http://127.0.0.1:{_closed_port()}/v1")
     article = answer(QUESTION, library, fresh=True, persist=False, engine=engine)
     assert article.engine == "extractive"
     assert article.metadata["llm"]["fallback_reason"].startswith(
@@ -307,7 +314,7 @@ def test_the_key_is_never_logged_nor_in_reprs(library: Runtime, caplog):
     caplog.set_level(logging.DEBUG)
     cfg = config()
     ask(library, parrot_answer)
-    engine = LLMEngine(cfg, transport=_failing(500))
+    engine = llm_engine(library, _failing(500))
     answer(QUESTION, library, fresh=True, persist=False, engine=engine)
     assert KEY not in caplog.text
     assert KEY not in repr(cfg) and KEY not in repr(engine.client.config)

@@ -14,7 +14,6 @@ import httpx
 import pytest
 
 from curbside.answer.injection import speaks_to_a_model
-from curbside.answer.llm.engine import LLMEngine
 from curbside.answer.pipeline import answer
 from curbside.library.bundled import BUNDLED_DIR, bundled_paths
 from curbside.library.ingest import ingest
@@ -23,7 +22,7 @@ from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
 
 from ..invariants import assert_contract
-from .fake_model import config, parrot_answer, passages, request_body, transport
+from .fake_model import llm_engine, parrot_answer, passages, request_body, transport
 from .test_contract import QUESTION, assert_verified, served_texts
 
 PLANTED = (
@@ -77,7 +76,7 @@ def gullible(body: dict) -> dict:
 
 
 def _ask(rt: Runtime, write, question: str = QUESTION, seen=None):
-    engine = LLMEngine(config(), transport=transport(write, seen))
+    engine = llm_engine(rt, transport(write, seen))
     return answer(question, rt, fresh=True, persist=False, engine=engine)
 
 
