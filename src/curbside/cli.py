@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,7 +19,7 @@ from .library.records import FieldMap
 from .review.cli import audit_app, users_app
 from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
-from .settings import Settings
+from .settings import settings_from_environment
 
 app = typer.Typer(
     help="Cited, verified answers to clinical questions from your own library.",
@@ -40,32 +39,17 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'_'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        _fail(f"the CURBSIDE_ settings in the environment are not valid: {problems}", 2)
-        raise
-
-
 def _runtime() -> Runtime:
     try:
-        return open_runtime(_settings())
+        settings = settings_from_environment()
+    except CurbsideError as exc:
+        _fail(str(exc), 2)
+        raise
+    try:
+        return open_runtime(settings)
     except CurbsideError as exc:
         _fail(str(exc))
         raise
-
-
-EngineOption = Annotated[
-    str | None,
-    typer.Option(
-        "--engine",
-        help="extractive (offline) or llm (CURBSIDE_LLM_BASE_URL); default: CURBSIDE_ENGINE.",
-    ),
-]
 
 
 def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = False) -> IngestReport:
@@ -237,7 +221,9 @@ def ask(
     ] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Answer again even if stored.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The article contract as JSON.")] = False,
-    engine: EngineOption = None,
+    engine: Annotated[
+        str | None, typer.Option(help="extractive or llm; default: CURBSIDE_ENGINE.")
+    ] = None,
 ):
     """Answer from the library: bottom line, cited sections, references, or an abstention."""
     from .answer.choose import engine_for
@@ -334,7 +320,7 @@ def eval_answers(
     """Fact recall, support, number fidelity, abstention and latency on a case file."""
     from .answer.choose import engine_for
     from .eval.answers import evaluate_answers, load_cases
-    from .eval.side_by_side import render_side_by_side
+    from .eval.side_by_side import evaluate_llm, render_one, render_side_by_side
 
     try:
         loaded = load_cases(cases)[:limit]
@@ -342,62 +328,26 @@ def eval_answers(
         _fail(str(exc), 2)
     rt = _runtime()
     try:
-        llm = (
-            engine_for(rt.settings, engine, vocab=rt.retriever.vocab)
-            if engine != "extractive"
-            else None
-        )
+        vocab = rt.retriever.vocab
+        llm = engine_for(rt.settings, engine, vocab=vocab) if engine != "extractive" else None
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)
-        summary, results = evaluate_answers(rt, loaded)
+        both = {"extractive": evaluate_answers(rt, loaded)}
         if llm is not None:
-            with Progress(
-                TextColumn("llm"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                disable=as_json,
-            ) as progress:
-                task = progress.add_task("llm", total=len(loaded))
-                llm_summary, llm_results = evaluate_answers(
-                    rt, loaded, llm, on_case=lambda n: progress.update(task, completed=n)
-                )
+            both["llm"] = evaluate_llm(rt, loaded, llm, console, quiet=as_json)
     except CurbsideError as exc:
         _fail(str(exc), 2)
         return
     finally:
         rt.close()
-    if llm is not None:
-        both = {"extractive": summary, "llm": llm_summary}
-        if as_json:
-            out.print_json(json.dumps({"cases_file": str(cases), "summaries": both}))
-            return
-        render_side_by_side(out, cases.name, both, {"extractive": results, "llm": llm_results})
-        return
+    summaries = {name: summary for name, (summary, _) in both.items()}
     if as_json:
-        out.print_json(json.dumps({"cases_file": str(cases), "summary": summary}))
-        return
-    table = Table(title=f"Answers on {cases.name}")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in summary.items():
-        shown = (
-            "n/a" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
-        )
-        table.add_row(name, shown)
-    out.print(table)
-    if show_misses:
-        for r in results:
-            if r.abstained != r.expect_abstain or r.missing:
-                tag = (
-                    "ABSTAINED"
-                    if r.abstained and not r.expect_abstain
-                    else ("ANSWERED" if r.expect_abstain and not r.abstained else "MISSING")
-                )
-                out.print(f"[red]{tag}[/red] {r.question}", highlight=False, markup=True)
-                for alts in r.missing:
-                    out.print(f"    missing {alts}", highlight=False, markup=False)
+        shown = {"summaries": summaries} if llm else {"summary": summaries["extractive"]}
+        out.print_json(json.dumps({"cases_file": str(cases), **shown}))
+    elif llm is not None:
+        render_side_by_side(out, cases.name, summaries, {n: r for n, (_, r) in both.items()})
+    else:
+        render_one(out, cases.name, *both["extractive"], show_misses)
 
 
 @eval_app.command("abstention")

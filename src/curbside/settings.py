@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EDITORIAL_POLICY = """\
@@ -126,3 +126,16 @@ class Settings(BaseSettings):
             db = Path(url.removeprefix("sqlite:///"))
             return db.with_name(db.stem + ".index")
         return self.home / "index"
+
+
+def settings_from_environment() -> Settings:
+    """``Settings()``, or a CurbsideError that names each bad setting in plain words."""
+    from .errors import CurbsideError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'_'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise CurbsideError(f"the CURBSIDE_ settings are not valid: {problems}") from None
