@@ -16,6 +16,8 @@ class Section:
     path: tuple[str, ...]
     text: str
     page: int | None = None
+    # Attributed statements (Markdown with source keys): (start, end, source keys) in text.
+    statements: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
 
 
 @dataclass

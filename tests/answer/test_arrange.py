@@ -135,3 +135,9 @@ def test_a_repeated_lead_in_is_said_once():
 def test_a_lead_in_with_a_number_is_never_left_out():
     texts = ["For children under 6, give 1 mg.", "For children under 6, give 2 mg."]
     assert said_once(texts) == texts
+
+
+def test_a_pregnancy_question_gets_nothing_said_for_non_pregnant_women():
+    q = _analysis("Which antibiotic for cystitis in pregnancy?", populations=["pregnancy"])
+    assert not fits_population(_cand("For non-pregnant women, give trimethoprim 200 mg."), q)
+    assert fits_population(_cand("For pregnant women, give nitrofurantoin 100 mg."), q)

@@ -75,3 +75,10 @@ def test_only_cyanocobalamin_available_puts_its_regimens_first(library: Runtime)
 def test_no_section_title_repeats_a_category_prefix(library: Runtime, question: str):
     article = _ask(library, question)
     assert not any(s.title.startswith("Initial treatment:") for s in article.sections)
+
+
+def test_cystitis_in_pregnancy_is_answered_for_pregnant_women_only(library: Runtime):
+    article = _ask(library, "Which antibiotic for cystitis in pregnancy?")
+    assert "pregnant women" in article.bottom_line.text
+    said = [article.bottom_line.text, *(b.text for b in article.all_bullets())]
+    assert not any("non-pregnant" in t for t in said)

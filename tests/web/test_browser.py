@@ -138,6 +138,35 @@ def test_a_follow_up_names_what_it_was_asked(open_tab, b12_url):
     assert "potassium" in page.locator(".bottom-line").inner_text()
 
 
+def test_a_bullets_markers_lead_to_the_sources_it_names(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    bullet = page.locator(".bullet", has_text="BSH and the BNF advise hydroxocobalamin").first
+    markers = bullet.locator("a.cite")
+    assert markers.count() == 2  # BSH 2014 and the BNF, not the summary
+    titles = []
+    for i in range(2):
+        markers.nth(i).click()
+        target = page.locator(":target")
+        assert target.evaluate("el => el.closest('.references') !== null")
+        titles.append(target.locator(".ref-title").inner_text())
+        note = target.locator(".summarised-in")
+        assert note.is_visible()
+        assert (
+            "Summarised in the Curbside demonstration library, not clinically" in note.inner_text()
+        )
+    assert set(titles) == {
+        "Hydroxocobalamin (British National Formulary monograph)",
+        "Guidelines for the diagnosis and treatment of cobalamin and folate disorders",
+    }
+    references = page.locator(".references").inner_text()
+    assert "Curbside demonstration library · 2026" not in references
+    assert page.locator(".banner", has_text="not clinically reviewed").first.is_visible()
+    page.locator(".summarised-in a").first.click()
+    page.wait_for_url(re.compile(r"/library/"))
+    assert page.locator("h1").inner_text().startswith("Vitamin B12 deficiency")
+
+
 def test_opening_a_bullets_evidence_shows_its_quote_and_passage(open_tab, b12_url):
     page = open_tab()
     page.goto(b12_url)

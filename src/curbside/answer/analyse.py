@@ -125,7 +125,9 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "pregnancy",
         re.compile(
-            r"\b(pregnan\w*|breast-?feeding|lactat\w*|antenatal|postpartum|"
+            # "a non-pregnant woman" is not a pregnancy question, nor "a lactate of 2.8".
+            r"\b((?<!non-)(?<!non )(?<!not )pregnan\w*|breast-?feeding|lactating|lactation|"
+            r"antenatal|postpartum|"
             r"trimester|gestation\w*|obstetric\w*|\d+[- ]weeks?['’]? (visit|gestation|pregnant)|"
             r"(at|by) \d+ weeks|booking (bloods|visit))\b",
             re.I,

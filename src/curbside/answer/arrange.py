@@ -29,6 +29,7 @@ _CHILD_WORDS = re.compile(
     re.I,
 )
 ADULT_AGE = 18  # years
+_NOT_PREGNANT = re.compile(r"\bnon-?pregnant\b|\b(who are|are) not pregnant\b", re.I)
 
 
 def asks_about_adults(analysis: Analysis) -> bool:
@@ -49,11 +50,14 @@ def _speaks_of(candidate: Candidate) -> tuple[bool, bool]:
 
 
 def fits_population(candidate: Candidate, analysis: Analysis) -> bool:
-    """An adult question gets no children's doses, a child's question no adults' only, and
-    a child of a stated age no dose for another age band.
+    """An adult question gets no children's doses, a child's question no adults' only, a
+    child of a stated age no dose for another age band, a pregnancy question nothing said
+    for women who are not pregnant.
 
     A statement that names both ("adults and children over 12 years") fits either."""
     adults, children = _speaks_of(candidate)
+    if "pregnancy" in analysis.populations and _NOT_PREGNANT.search(candidate.text):
+        return False
     if asks_about_adults(analysis):
         return adults or not children
     # "her first baby" in an obstetric question is not a question about a child.

@@ -167,7 +167,10 @@ POPULATION_WORDS = {
         r"adolescen\w*|bab(y|ies)|months? of age|years? of age)\b",
         re.I,
     ),
-    "pregnancy": re.compile(r"\b(pregnan\w*|breastfeed\w*|antenatal|trimester)\b", re.I),
+    # "non-pregnant women" is a statement about women who are not pregnant.
+    "pregnancy": re.compile(
+        r"\b((?<!non-)(?<!non )(?<!not )pregnan\w*|breastfeed\w*|antenatal|trimester)\b", re.I
+    ),
     "renal impairment": re.compile(r"\b(renal|kidney|egfr|creatinine clearance|dialysis)\b", re.I),
     "older adults": re.compile(r"\b(older|elderly|frail)\b", re.I),
 }

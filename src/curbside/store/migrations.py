@@ -86,6 +86,11 @@ def _login_throttle(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.login_throttle])
 
 
+@migration("0007_set_aside")
+def _set_aside(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.set_aside])
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]

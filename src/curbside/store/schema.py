@@ -226,3 +226,16 @@ login_throttle = Table(
     Column("locked_until", String(40)),
     Column("updated_at", String(40), nullable=False),
 )
+
+# ---- set aside from the review queue (migration 0007_set_aside) -----------------------------
+# Junk questions and abstentions a reviewer put out of the queue, with why. Restoring deletes
+# the row; the audit trail keeps both actions. The article's status is untouched: setting
+# aside is triage, not a review decision.
+set_aside = Table(
+    "article_set_aside",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("set_by", String(40), nullable=False),  # users.id
+    Column("set_at", String(40), nullable=False),
+)

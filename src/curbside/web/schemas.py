@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..answer.pipeline import MAX_QUESTION_CHARS
+from ..library.attribution import passage_statements
 from ..models import Document, Passage
 
 
@@ -63,6 +64,12 @@ class SearchOut(BaseModel):
     hits: list[SearchHitOut]
 
 
+class StatementOut(BaseModel):
+    start: int = Field(description="Offset of the statement in the passage text.")
+    end: int
+    sources: list[str] = Field(description="Keys of the document's sources it came from.")
+
+
 class PassageOut(BaseModel):
     id: str
     ord: int
@@ -70,6 +77,11 @@ class PassageOut(BaseModel):
     text: str
     page: int | None
     retired: bool
+    statements: list[StatementOut] = Field(
+        default_factory=list,
+        description="For a document whose statements name their sources: each statement's "
+        "place in the text and the keys (in `sources`) it came from.",
+    )
 
 
 class DocumentOut(BaseModel):
@@ -85,7 +97,8 @@ class DocumentOut(BaseModel):
     ingested_at: str
     demonstration: bool
     sources: list[dict[str, Any]] = Field(
-        description="For a bundled summary: the published sources it summarises."
+        description="For a bundled summary: the published sources it summarises, each with "
+        "the `key` its statements cite it by."
     )
     passages: list[PassageOut]
 
@@ -112,6 +125,10 @@ class DocumentOut(BaseModel):
                     text=p.text,
                     page=p.page,
                     retired=p.retired,
+                    statements=[
+                        StatementOut(start=s, end=e, sources=k)
+                        for s, e, k in passage_statements(doc.meta, p.char_start, p.char_end)
+                    ],
                 )
                 for p in passages
             ],
