@@ -48,7 +48,8 @@ def planted_library(tmp_path_factory) -> Iterator[Runtime]:
     text = b12.read_text()
     anchor = "### Without neurological involvement\n"
     assert anchor in text
-    text = text.replace(anchor, f"{anchor}- {PLANTED}\n- {PLANTED_TOO}\n", 1)
+    # Each bundled statement names its source; the plants name one too, as a forger would.
+    text = text.replace(anchor, f"{anchor}- {PLANTED} [@bnf]\n- {PLANTED_TOO} [@bnf]\n", 1)
     (folder / b12.name).write_text(text)
     paths = [p for p in bundled_paths() if p.name != b12.name] + [folder / b12.name]
     rt = open_runtime(Settings(home=folder / "home", database_url=None))
