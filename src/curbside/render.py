@@ -50,6 +50,10 @@ def render_article(article: Article, console: Console) -> None:
         )
         for ask in unanswered:
             console.print(f"  • {escape(ask)}", highlight=False)
+    lacking = article.metadata.get("lacking") or []
+    if article.abstained and lacking:
+        parts = escape(", ".join(lacking))
+        console.print(f"The part of the question the library lacks: {parts}", highlight=False)
     if article.abstained and article.closest_topics:
         console.print("\nClosest topics in the library:")
         for topic in article.closest_topics:
@@ -79,9 +83,13 @@ def render_article(article: Article, console: Console) -> None:
             if ref.note:
                 summary = f" (library: {ref.summary_title})" if ref.summary_title else ""
                 console.print(f"      [dim]{escape(ref.note + summary)}[/dim]", highlight=False)
-    if article.related_questions:
+    if article.related_questions or article.library_questions:
         console.print("\n[bold]Related questions[/bold]")
         for q in article.related_questions:
             console.print(f"  • {escape(q)}", highlight=False)
+        for q in article.library_questions:
+            console.print(
+                f"  • {escape(q)} [dim](from the library's topics)[/dim]", highlight=False
+            )
     console.print(f"\n[dim]{escape(article.disclaimer)}[/dim]")
     console.print(f"[dim]Article {article.id} · follow up with --follow-up {article.id}[/dim]")

@@ -8,6 +8,7 @@ from curbside.answer.abstain import out_of_scope, unfamiliar_words, unknown_topi
 from curbside.answer.article import ABSTAIN_TEXT
 from curbside.answer.calibration import ABSTENTION
 from curbside.answer.pipeline import answer
+from curbside.answer.topics import topic_index
 from curbside.runtime import Runtime
 from curbside.search.vocabulary import load_vocabulary
 
@@ -84,10 +85,35 @@ def test_questions_outside_the_library_abstain(library: Runtime, question: str):
     assert article.bottom_line.text == ABSTAIN_TEXT
     assert article.sections == [] and article.references == []
     assert article.metadata["abstain_reason"]
-    assert 1 <= len(article.closest_topics) <= 5
-    titles = {d.title for d in library.store.list_documents(limit=500)}
-    assert set(article.closest_topics) <= titles
+    # None of the library's topics is about these: none is offered in their place.
+    assert article.closest_topics == []
+    assert article.metadata["lacking"]
     assert_contract(article, library.store)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "lacking"),
+    [
+        ("What colchicine dose treats a gout flare in children?", "Gout", "evidence for children"),
+        ("What dose of zorbatinib treats gout?", "Gout", "zorbatinib"),
+        ("How is otitis externa treated?", None, "otitis externa"),  # not otitis media
+    ],
+)
+def test_abstention_offers_only_topics_of_the_questions_concept_and_names_what_lacks(
+    library: Runtime, question: str, topic: str | None, lacking: str
+):
+    article = answer(question, library, fresh=True, persist=False)
+    assert article.abstained
+    assert lacking in article.metadata["lacking"]
+    index = topic_index(library.retriever, library.store)
+    concepts = index.concepts(question)
+    titles = {t.title: t for t in index.topics}
+    for title in article.closest_topics:
+        assert titles[title].terms & concepts, title
+    if topic is None:
+        assert article.closest_topics == []
+    else:
+        assert article.closest_topics[0].startswith(topic)
 
 
 def test_abstention_names_the_missing_topic(library: Runtime):

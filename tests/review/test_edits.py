@@ -56,9 +56,23 @@ def test_editing_a_bullet_keeps_its_evidence_and_leaves_the_original_alone():
     edited = apply_edits(original, [edit], reviewer="Dr A", at=AT)
     bullet = edited.sections[0].bullets[0]
     assert bullet.text == "Give ferrous sulfate 200 mg daily with food."
-    assert bullet.evidence == original.sections[0].bullets[0].evidence
+    before = original.sections[0].bullets[0].evidence
+    assert [(e.passage_id, e.quote) for e in bullet.evidence] == [
+        (e.passage_id, e.quote) for e in before
+    ]
+    assert bullet.evidence[0].numbers == ["200"]  # the marks follow the new wording
+    assert before[0].numbers == []  # the original's evidence is left as it was
     assert bullet.reviewer_addition is None
     assert original.sections[0].bullets[0].text == "Give ferrous sulfate 200 mg once daily."
+
+
+def test_a_shortening_edit_marks_the_quote_as_the_full_source_sentence():
+    edit = EditBullet(section=0, bullet=1, text="Continue for 3 months.")
+    edited = apply_edits(_article(), [edit], reviewer="Dr A", at=AT)
+    evidence = edited.sections[0].bullets[1].evidence[0]
+    assert evidence.shortened and evidence.numbers == ["3"]
+    unchanged = edited.sections[0].bullets[0].evidence[0]
+    assert not unchanged.shortened
 
 
 def test_a_new_number_is_refused_without_a_reason():

@@ -171,7 +171,7 @@ def test_opening_a_bullets_evidence_shows_its_quote_and_passage(open_tab, b12_ur
     page = open_tab()
     page.goto(b12_url)
     bullet = page.locator(".bullet").first
-    quote = bullet.locator("blockquote").first
+    quote = bullet.locator("blockquote .source-sentence").first
     assert not quote.is_visible()
     bullet.locator("summary").first.click()
     assert quote.is_visible()
@@ -184,6 +184,35 @@ def test_opening_a_bullets_evidence_shows_its_quote_and_passage(open_tab, b12_ur
     assert text[:60] in " ".join(target.inner_text().split())
     highlight = target.evaluate("el => getComputedStyle(el).backgroundColor")
     assert highlight not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_evidence_shows_the_source_sentence_in_its_context_with_numbers_marked(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    bullets = page.locator(".answer-section .bullet")
+    # The first bullet whose evidence has a neighbour sentence (most have; a passage's only
+    # sentence has none).
+    for i in range(bullets.count()):
+        if bullets.nth(i).locator(".evidence .context").count():
+            bullet = bullets.nth(i)
+            break
+    else:
+        raise AssertionError("no evidence quote shows its context")
+    figure = bullet.locator("figure.quote").first
+    assert not figure.is_visible()
+    bullet.locator(".evidence summary").first.click()
+    context = figure.locator(".context").first
+    assert context.is_visible() and len(context.inner_text()) > 20
+    sentence = figure.locator(".source-sentence").inner_text()
+    assert context.inner_text() not in sentence  # a neighbour, not the quote again
+    assert "›" in figure.locator(".section-path").inner_text()  # document › section
+    mark = figure.locator(".source-sentence mark").first
+    assert mark.is_visible()
+    number = NUMBER.search(mark.inner_text()).group()
+    assert number in NUMBER.findall(bullet.locator("p").first.inner_text())
+    shade = mark.evaluate("el => getComputedStyle(el).backgroundColor")
+    plain = context.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert shade not in ("rgba(0, 0, 0, 0)", "transparent", plain)
 
 
 def test_switching_audience_changes_wording_in_place_and_keeps_numbers(

@@ -10,6 +10,7 @@ import pytest
 
 from curbside.library.ingest import ingest
 from curbside.library.records import FieldMap
+from curbside.web.pages import marked_quote
 
 HOSTILE_MD = """---
 title: "<script>alert('title')</script> Hostile hyperkalaemia guide"
@@ -119,3 +120,26 @@ def test_hostile_questions_are_escaped(hostile):
     assert "&lt;/textarea&gt;" in refill.text
     search = hostile.get("/search", params={"q": '"><script>alert(3)</script>'})
     assert_inert(search.text)
+
+
+def test_marked_numbers_are_built_on_escaped_text():
+    quote = "- Give <b>1 mg</b> & 2 doses <script>alert('x')</script> then 1 mg/kg."
+    marked = str(marked_quote(quote, ["1"]))
+    assert marked == (
+        "Give &lt;b&gt;<mark>1 mg</mark>&lt;/b&gt; &amp; 2 doses "
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; then <mark>1 mg/kg</mark>."
+    )
+    assert str(marked_quote("<i>no numbers</i>", ["1"])) == "&lt;i&gt;no numbers&lt;/i&gt;"
+
+
+def test_a_hostile_quote_is_inert_with_its_numbers_marked(hostile):
+    data = hostile.post(
+        "/api/ask", json={"question": "What calcium gluconate dose for hyperkalaemia?"}
+    ).json()
+    quotes = data["bottom_line"]["evidence"] + [
+        e for s in data["sections"] for b in s["bullets"] for e in b["evidence"]
+    ]
+    assert any("<script>" in e["quote"] and e["numbers"] for e in quotes), quotes
+    page = hostile.get(f"/a/{data['slug']}").text
+    assert_inert(page)
+    assert re.search(r"<mark>\d+(\.\d+)?[^<]*</mark>[^<]*&lt;script&gt;", page)

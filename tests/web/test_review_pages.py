@@ -56,7 +56,8 @@ def test_review_page_shows_each_bullet_beside_its_evidence(site):
         for b, bullet in enumerate(section["bullets"]):
             row = page.split(f'id="bullet-{s}-{b}"')[1].split('class="review-row')[0]
             assert f'name="text-{s}-{b}"' in row
-            evidence = row.split('class="review-evidence"')[1]
+            # The quote as text: the numbers the bullet states are wrapped in <mark>.
+            evidence = re.sub(r"</?mark>", "", row.split('class="review-evidence"')[1])
             assert bullet["evidence"][0]["quote"].lstrip("- ")[:40] in evidence
     for action in ("approve", "request_changes", "reject", "edit"):
         assert f'data-action="{action}"' in page

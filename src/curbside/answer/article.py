@@ -36,9 +36,16 @@ STATUS_LABELS = {
 class Evidence(BaseModel):
     ref: int
     passage_id: str
-    quote: str
+    quote: str  # the statement exactly as the passage has it: what the verifier checks
     section_path: str = ""
     document_id: str = ""
+    # What the quote adds to its bullet (answer/evidence_context.py): the source's statements
+    # around it, the numbers of the quote the bullet states, and whether the bullet shortened
+    # it (the page then calls the quote the full source sentence).
+    context_before: str = ""
+    context_after: str = ""
+    numbers: list[str] = Field(default_factory=list)
+    shortened: bool = False
 
 
 class ReviewerAddition(BaseModel):
@@ -120,6 +127,9 @@ class Article(BaseModel):
     emergency_notice: str | None = None
     frame: str | None = None
     closest_topics: list[str] = Field(default_factory=list)
+    # Questions built from the library's own titles and headings for the answer's concept
+    # (answer/related.py): no visitor's words, so shown to every reader, linking to /ask.
+    library_questions: list[str] = Field(default_factory=list)
     corrections: dict[str, str] = Field(default_factory=dict)
     disclaimer: str = DISCLAIMER
     metadata: dict[str, Any] = Field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Articles on disk: how an Article is stored, found again, and related to others."""
+"""Articles on disk: how an Article is stored and found again (related questions: related.py)."""
 
 from __future__ import annotations
 
@@ -87,28 +87,3 @@ def load(store: SQLStore, id_or_slug: str) -> Article:
     body = dict(row["body"])
     body.update(status=row["status"], version=row["version"], updated_at=row["updated_at"])
     return Article.model_validate(body)
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def related_questions(
-    store: SQLStore, question: str, exclude: str | None = None, limit: int = 5
-) -> list[str]:
-    """Answered questions that share the most words with this one."""
-    mine = _words(question)
-    if not mine:
-        return []
-    scored = []
-    seen = {question_key(question)}
-    # Questions only, never article bodies: this runs on every ask.
-    for article_id, other, key in store.answered_questions():
-        if article_id == exclude or key in seen:
-            continue
-        theirs = _words(other)
-        overlap = len(mine & theirs) / len(mine | theirs) if theirs else 0.0
-        if overlap >= 0.15:
-            seen.add(key)
-            scored.append((-overlap, other))
-    return [q for _, q in sorted(scored)[:limit]]

@@ -17,7 +17,7 @@ from ..library.records import has_title
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
-from . import articles
+from . import articles, evidence_context, related
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
 from .arrange import for_population, with_first_steps
@@ -125,6 +125,7 @@ def answer(
         article = _compose(question, answered, engine, whole)
     else:
         article = _abstention(question, whole.hits, asks[0].decision.reason or "")
+    evidence_context.attach(article, rt.store)
     article.metadata.update(_metadata(answered[0].analysis if answered else context, asks, started))
     article.metadata["engine_requested"] = engine.name
     article.corrections = whole.plan.corrections
@@ -134,8 +135,8 @@ def answer(
     if audience == "patient":
         article = for_patients(article)
     article.metadata["reading_grade"] = reading_grade(_all_text(article))
+    related.attach(article, rt, query, asks, [h.document.title for h in whole.hits], persist)
     if persist:
-        article.related_questions = articles.related_questions(rt.store, question, article.id)
         articles.save(rt.store, article, question, rt.store.library_version())
     return article
 

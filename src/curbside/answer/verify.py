@@ -240,6 +240,21 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+def quantity_spans(text: str) -> list[tuple[int, int, Quantity]]:
+    """Where each number written in digits stands in the text, with its unit: for showing
+    which numbers of a quote a bullet took (words such as "twice" are not marked)."""
+    found = []
+    for m in _QUANTITY.finditer(text):
+        value = _decimal(m.group(1) or "0" + m.group(2))
+        if value is None:
+            continue
+        unit = _UNITS.get((m.group(3) or "").lower())
+        # The span ends where the unit does: a following word that is no unit is not marked.
+        end = m.end() if unit else m.end(1) if m.group(1) else m.end(2)
+        found.append((m.start(), end, Quantity(value, unit)))
+    return found
+
+
 def _equivalents(q: Quantity) -> set[tuple[Decimal, str | None]]:
     out = {(q.value, q.unit)}
     base, _, per = (q.unit or "").partition("/")

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ..answer.article import Article, Bullet, ReviewerAddition, ReviewerNote
+from ..answer.evidence_context import mark as mark_evidence
 from ..answer.verify import unsupported_numbers
 from ..errors import BadRequest, UnsupportedNumbers
 
@@ -155,6 +156,7 @@ def _edit_bullet(bullet: Bullet, edit: EditBullet, reviewer: str, at: str) -> No
     quotes = [e.quote for e in bullet.evidence]
     bullet.reviewer_addition = _guarded(text, quotes, edit.reason, reviewer, at)
     bullet.text = text
+    mark_evidence(text, bullet.evidence)  # the marked numbers follow the new wording
 
 
 def _edit_bottom_line(article: Article, edit: EditBottomLine, reviewer: str, at: str) -> None:
@@ -164,6 +166,7 @@ def _edit_bottom_line(article: Article, edit: EditBottomLine, reviewer: str, at:
     quotes = [e.quote for e in article.bottom_line.evidence]
     addition = _guarded(text, quotes, edit.reason, reviewer, at)
     article.bottom_line.text = text
+    mark_evidence(text, article.bottom_line.evidence)
     article.metadata.pop(BOTTOM_LINE_ADDITION, None)
     if addition:
         article.metadata[BOTTOM_LINE_ADDITION] = addition.model_dump()

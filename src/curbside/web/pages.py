@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 
 from ..answer.article import STATUS_LABELS, Article
 from ..answer.audience import plain_words
 from ..answer.pipeline import MAX_QUESTION_CHARS
+from ..answer.verify import quantity_spans
 from ..review import edits
 from ..review.views import ReaderView
 from .auth import viewer_or_none
@@ -78,6 +79,23 @@ def quote_text(text: str) -> str:
     """Evidence quotes and snippets keep the Markdown list markers of their passage; readers
     do not need them."""
     return _LIST_MARKER.sub("", text or "")
+
+
+def marked_quote(text: str, numbers: list[str]) -> Markup:
+    """A quote with the numbers its bullet states in ``<mark>``. Every piece of the quote is
+    escaped first and only the marks are markup, so a quote holding HTML stays text."""
+    text = quote_text(text)
+    wanted = set(numbers or [])
+    out: list[str] = []
+    at = 0
+    for start, end, quantity in quantity_spans(text):
+        if f"{quantity.value:f}" not in wanted:
+            continue
+        out += [escape(text[at:start]), Markup("<mark>"), escape(text[start:end])]
+        out.append(Markup("</mark>"))
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def passage_blocks(text: str) -> list[tuple[str, list[str]]]:
@@ -155,6 +173,7 @@ class Pages:
             safe_url=safe_url,
             long_date=long_date,
             quote_text=quote_text,
+            marked_quote=marked_quote,
             passage_blocks=passage_blocks,
             by_quote=by_quote,
             status_label=lambda s: STATUS_LABELS.get(s, s),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import httpx
 from starlette.requests import Request
 
-from ..answer import articles
+from ..answer import articles, related
 from ..answer.article import Article
 from ..answer.audience import for_patients
 from ..answer.choose import engine_for
@@ -292,8 +292,10 @@ class ArticlePages:
                 parent_question = store.get_article(article.follow_up_of)["question"]
             except NotFound:
                 parent_question = None
+        visible = related_for(store, reader, article.related_questions)
+        library = related.for_page(visible, article.library_questions)
         shown = article.model_copy(
-            update={"related_questions": related_for(store, reader, article.related_questions)}
+            update={"related_questions": visible, "library_questions": library}
         )
         html = self.pages.render_article(shown, view, slug, parent_question, request).encode()
         tag = hashlib.sha1(html).hexdigest()[:20]
