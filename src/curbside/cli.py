@@ -19,7 +19,7 @@ from .library.records import FieldMap
 from .review.cli import audit_app, users_app
 from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
-from .settings import Settings
+from .settings import settings_from_environment
 
 app = typer.Typer(
     help="Cited, verified answers to clinical questions from your own library.",
@@ -41,7 +41,12 @@ def _fail(message: str, code: int = 1) -> None:
 
 def _runtime() -> Runtime:
     try:
-        return open_runtime(Settings())
+        settings = settings_from_environment()
+    except CurbsideError as exc:
+        _fail(str(exc), 2)
+        raise
+    try:
+        return open_runtime(settings)
     except CurbsideError as exc:
         _fail(str(exc))
         raise
@@ -216,16 +221,23 @@ def ask(
     ] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Answer again even if stored.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The article contract as JSON.")] = False,
+    engine: Annotated[
+        str | None, typer.Option(help="extractive or llm; default: CURBSIDE_ENGINE.")
+    ] = None,
 ):
     """Answer from the library: bottom line, cited sections, references, or an abstention."""
+    from .answer.choose import engine_for
     from .answer.pipeline import answer
     from .render import render_article
 
     rt = _runtime()
     try:
+        chosen = engine_for(rt.settings, engine, vocab=rt.retriever.vocab)
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)  # the first run of a new install
-        article = answer(question, rt, audience=audience, follow_up_of=follow_up, fresh=fresh)
+        article = answer(
+            question, rt, audience=audience, follow_up_of=follow_up, fresh=fresh, engine=chosen
+        )
     except CurbsideError as exc:
         _fail(str(exc), 2)
         return
@@ -297,44 +309,45 @@ def eval_answers(
     cases: Annotated[Path, typer.Option("--cases", help="JSONL case file")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     show_misses: Annotated[bool, typer.Option("--show-misses", help="List failed cases.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="llm: run the LLM engine too and print both engines side by side."
+        ),
+    ] = "extractive",
+    limit: Annotated[int | None, typer.Option(help="Use only the first N cases.", min=1)] = None,
 ):
     """Fact recall, support, number fidelity, abstention and latency on a case file."""
+    from .answer.choose import engine_for
     from .eval.answers import evaluate_answers, load_cases
+    from .eval.side_by_side import evaluate_llm, render_one, render_side_by_side
 
     try:
-        loaded = load_cases(cases)
+        loaded = load_cases(cases)[:limit]
     except CurbsideError as exc:
         _fail(str(exc), 2)
     rt = _runtime()
     try:
+        vocab = rt.retriever.vocab
+        llm = engine_for(rt.settings, engine, vocab=vocab) if engine != "extractive" else None
         if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
             load_bundled(rt, quiet=as_json)
-        summary, results = evaluate_answers(rt, loaded)
+        both = {"extractive": evaluate_answers(rt, loaded)}
+        if llm is not None:
+            both["llm"] = evaluate_llm(rt, loaded, llm, console, quiet=as_json)
+    except CurbsideError as exc:
+        _fail(str(exc), 2)
+        return
     finally:
         rt.close()
+    summaries = {name: summary for name, (summary, _) in both.items()}
     if as_json:
-        out.print_json(json.dumps({"cases_file": str(cases), "summary": summary}))
-        return
-    table = Table(title=f"Answers on {cases.name}")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in summary.items():
-        shown = (
-            "n/a" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
-        )
-        table.add_row(name, shown)
-    out.print(table)
-    if show_misses:
-        for r in results:
-            if r.abstained != r.expect_abstain or r.missing:
-                tag = (
-                    "ABSTAINED"
-                    if r.abstained and not r.expect_abstain
-                    else ("ANSWERED" if r.expect_abstain and not r.abstained else "MISSING")
-                )
-                out.print(f"[red]{tag}[/red] {r.question}", highlight=False, markup=True)
-                for alts in r.missing:
-                    out.print(f"    missing {alts}", highlight=False, markup=False)
+        shown = {"summaries": summaries} if llm else {"summary": summaries["extractive"]}
+        out.print_json(json.dumps({"cases_file": str(cases), **shown}))
+    elif llm is not None:
+        render_side_by_side(out, cases.name, summaries, {n: r for n, (_, r) in both.items()})
+    else:
+        render_one(out, cases.name, *both["extractive"], show_misses)
 
 
 @eval_app.command("abstention")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EDITORIAL_POLICY = """\
@@ -41,9 +42,34 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         default=20_000_000, description="Larger inputs are refused rather than chunked."
     )
-    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint.")
-    llm_model: str | None = None
-    llm_api_key: str | None = None
+    engine: Literal["extractive", "llm"] = Field(
+        default="extractive",
+        description="The engine a question is answered with when the asker names none. "
+        "'llm' needs llm_base_url and llm_model; without them it is refused at start.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint, up to its version: http://127.0.0.1:8080/v1.",
+    )
+    llm_model: str | None = Field(default=None, description="Model name the endpoint serves.")
+    # A secret: shown as '**********' in any repr, log or page; read only to send it.
+    llm_api_key: SecretStr | None = Field(default=None, description="Bearer token, if any.")
+    llm_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Budget for one answer's whole LLM call; past it the extractive answer "
+        "is served instead.",
+    )
+    llm_connect_timeout_s: float = Field(
+        default=3.0, gt=0, description="How long to wait for the endpoint to accept a connection."
+    )
+    llm_max_tokens: int = Field(default=1024, ge=64, description="Most tokens the model may write.")
+    llm_response_format: Literal["json_schema", "json_object", "none"] = Field(
+        default="json_schema",
+        description="How the answer's JSON shape is asked of the server: 'json_schema' "
+        "(OpenAI, vLLM, llama.cpp), 'json_object' with the schema (llama-cpp-python), or "
+        "'none' for servers that take neither (the reply is then parsed strictly all the same).",
+    )
     ask_rate_limit: int = Field(default=30, description="Questions per client per minute.")
     anonymous_can_ask: bool = Field(default=True, description="Whether visitors may ask.")
     unreviewed_visible_to_staff: bool = Field(
@@ -70,6 +96,18 @@ class Settings(BaseSettings):
         description="Text of the editorial-policy page (Markdown); say who reviews and how.",
     )
 
+    @model_validator(mode="after")
+    def _llm_configured(self) -> Settings:
+        if self.engine == "llm" and not (self.llm_base_url and self.llm_model):
+            raise ValueError(
+                "CURBSIDE_ENGINE=llm needs CURBSIDE_LLM_BASE_URL and CURBSIDE_LLM_MODEL"
+            )
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
     @property
     def trusted_proxy_list(self) -> list[str]:
         return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
@@ -88,3 +126,16 @@ class Settings(BaseSettings):
             db = Path(url.removeprefix("sqlite:///"))
             return db.with_name(db.stem + ".index")
         return self.home / "index"
+
+
+def settings_from_environment() -> Settings:
+    """``Settings()``, or a CurbsideError that names each bad setting in plain words."""
+    from .errors import CurbsideError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'_'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise CurbsideError(f"the CURBSIDE_ settings are not valid: {problems}") from None

@@ -119,7 +119,7 @@ class PlantingEngine:
         self.planted.append(text)
         return DraftBullet(text, bullet.sources)
 
-    def write(self, analysis: Analysis, chosen: list[Candidate]) -> Draft:
+    def write(self, analysis: Analysis, chosen: list[Candidate], asks=()) -> Draft:
         draft = ExtractiveEngine().write(analysis, chosen)
         if self.where == "bottom":
             draft.bottom_line = [self._plant(draft.bottom_line[0]), *draft.bottom_line[1:]]

@@ -28,8 +28,9 @@ from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
 from .concepts import check_concepts
 from .decide import Decision, Signals, decide
-from .engines import Engine, ExtractiveEngine
+from .engines import Engine, ExtractiveEngine, run
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
+from .injection import speaks_to_a_model
 from .parts import split_question
 from .retrieve import (
     RETRIEVE_K,
@@ -40,7 +41,7 @@ from .retrieve import (
     search_ask,
     with_semantic,
 )
-from .verify_draft import verify_draft
+from .verify_draft import DROPPED_KEY, audit_draft, score_support
 
 # One limit for the ask form, the API and the engine: a longer question is refused, never cut.
 MAX_QUESTION_CHARS = 4000
@@ -87,11 +88,14 @@ def answer(
     ``persist=False`` answers without storing (evaluation runs).
     """
     question = _validate(question, audience)
+    engine = engine or ExtractiveEngine(rt.retriever.vocab)
     if not fresh and follow_up_of is None:
         # One article holds both wordings: it is stored, and found, as the clinician one.
         stored = rt.store.find_article(articles.question_key(question), "clinician")
         if stored is not None:
-            return _in_wording(articles.load(rt.store, stored["id"]), audience, rt)
+            found = articles.load(rt.store, stored["id"])
+            if _asked_with(found) == engine.name:
+                return _in_wording(found, audience, rt)
     started = time.perf_counter()
     parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
 
@@ -120,12 +124,12 @@ def answer(
 
     answered = [a for a in asks if a.decision.answer]
     if answered:
-        engine = engine or ExtractiveEngine(rt.retriever.vocab)
         article = _compose(question, answered, engine, whole)
     else:
         article = _abstention(question, whole.hits, asks[0].decision.reason or "")
     evidence_context.attach(article, rt.store)
     article.metadata.update(_metadata(answered[0].analysis if answered else context, asks, started))
+    article.metadata["engine_requested"] = engine.name
     article.corrections = whole.plan.corrections
     article.emergency_notice = emergency_notice(question)
     article.follow_up_of = parent.id if parent else None
@@ -188,6 +192,7 @@ def _answer_ask(
     statements a follow-up's earlier answer already gave, not repeated."""
     found = search_ask(text, whole, context, rt.retriever, *where)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
+    pool = [c for c in pool if not speaks_to_a_model(c.quote)]  # library text is data
     pool = for_population(pool, found.analysis)
     pool = _not_given(pool, given)
     chosen = complete_regimen(select(pool), pool, found.analysis)
@@ -226,13 +231,28 @@ def _compose(question: str, answered: list[AskResult], engine: Engine, whole) ->
     )
     lead = answered[0].analysis
     lead.asks = [a.analysis for a in answered] if len(answered) > 1 else []
-    draft, dropped = verify_draft(engine.write(lead, chosen))
+    written = run(engine, lead, chosen, [a.text for a in answered])
+    draft, dropped = audit_draft(written.draft)
     bottom, sections, references = number(draft)
     if not sections and not bottom.text:
         return _abstention(question, whole.hits, "Every candidate statement failed verification.")
-    article = _article(question, bottom, sections, references, engine.name)
-    article.metadata["unsupported_bullets_dropped"] = dropped
+    article = _article(question, bottom, sections, references, written.engine)
+    article.metadata.update(written.metadata)
+    # Whatever engine wrote the draft served: every bullet the verifier removed from it,
+    # counted, and listed with its reason for reviewers.
+    gone = [*written.dropped, *dropped]
+    article.metadata["unsupported_bullets_dropped"] = len(gone)
+    if gone:
+        article.metadata[DROPPED_KEY] = [d.as_dict() for d in gone]
+    if written.engine != "extractive":
+        score_support(article)
     return article
+
+
+def _asked_with(article: Article) -> str:
+    """The engine an answer was asked of (an LLM answer that fell back was still asked of
+    the LLM); answers stored before engines could be chosen were all extractive."""
+    return article.metadata.get("engine_requested") or article.engine
 
 
 def _validate(question: str, audience: str) -> str:

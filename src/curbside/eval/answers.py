@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..answer.article import Article
+from ..answer.engines import Engine
 from ..answer.pipeline import answer
 from ..answer.verify import check, quantities, unsupported_numbers
 from ..errors import CurbsideError
@@ -38,6 +40,9 @@ class CaseResult:
     asks_found: list[bool] = field(default_factory=list)
     bottom_line_hit: bool | None = None  # the bottom line holds a must-have fact
     on_topic: bool | None = None  # every cited document is about the case's topic
+    dropped: int = 0  # bullets the verifier removed from the draft served
+    engine: str = "extractive"  # the engine whose draft was served
+    fallback_reason: str | None = None  # why an LLM ask was served the extractive draft
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -81,6 +86,9 @@ def score_case(
         missing=missing,
         latency_ms=latency_ms,
         asks_found=_asks_found(case, found_facts),
+        dropped=int(article.metadata.get("unsupported_bullets_dropped") or 0),
+        engine=article.engine,
+        fallback_reason=(article.metadata.get("llm") or {}).get("fallback_reason"),
     )
     if facts and not article.abstained:
         bottom = article.bottom_line.text.lower()
@@ -212,6 +220,9 @@ def summarise(results: list[CaseResult]) -> dict[str, Any]:
         "ask_recall": _share([f for r in answerable for f in r.asks_found] or [None]),
         "bottom_line_hit": _share([r.bottom_line_hit for r in answerable]),
         "on_topic_rate": _share([r.on_topic for r in answerable]),
+        "dropped_bullets": sum(r.dropped for r in results),
+        "served_by_llm": sum(r.engine == "llm" for r in results),
+        "llm_fallbacks": sum(r.fallback_reason is not None for r in results),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
     }
@@ -222,9 +233,15 @@ def _share(flags: list[bool | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def evaluate_answers(rt: Runtime, cases: list[dict[str, Any]]) -> tuple[dict, list[CaseResult]]:
+def evaluate_answers(
+    rt: Runtime,
+    cases: list[dict[str, Any]],
+    engine: Engine | None = None,
+    on_case: Callable[[int], None] | None = None,
+) -> tuple[dict, list[CaseResult]]:
+    """``engine``: the extractive engine when None. ``on_case`` hears each case's number."""
     results = []
-    for case in cases:
+    for number, case in enumerate(cases, start=1):
         started = time.perf_counter()
         article = answer(
             case["question"],
@@ -232,7 +249,10 @@ def evaluate_answers(rt: Runtime, cases: list[dict[str, Any]]) -> tuple[dict, li
             audience=case.get("audience", "clinician"),
             fresh=True,
             persist=False,
+            engine=engine,
         )
+        if on_case is not None:
+            on_case(number)
         latency = (time.perf_counter() - started) * 1000
         keys = {r.document_id: rt.store.get_document(r.document_id).key for r in article.references}
         titles = _source_titles(rt, case)

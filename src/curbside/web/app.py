@@ -28,6 +28,7 @@ from .routes import (
     api_review,
     api_users,
     articles,
+    ask_stream,
     docs,
     editor,
     library,
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     rt = open_runtime(settings)
     release_index_writer(rt)
-    page_renderer = Pages(can_ask=settings.anonymous_can_ask)
+    page_renderer = Pages(can_ask=settings.anonymous_can_ask, streams=settings.engine == "llm")
     state = WebState(
         settings=settings,
         rt=rt,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     routers = (
         pages,
+        ask_stream,
         articles,
         library,
         account,

@@ -160,7 +160,8 @@ def by_quote(items: list) -> list[tuple[object, list[int]]]:
 class Pages:
     """Renders templates with the context every page shares."""
 
-    def __init__(self, can_ask: bool):
+    def __init__(self, can_ask: bool, streams: bool = False):
+        """``streams``: the server's engine is the LLM, so the ask form may watch the draft."""
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -188,6 +189,7 @@ class Pages:
             static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
             audiences=AUDIENCES,
             can_ask=can_ask,
+            streams=streams,
             max_question_chars=MAX_QUESTION_CHARS,
         )
 

@@ -29,6 +29,13 @@ class AskRequest(BaseModel):
         max_length=64,
         description="Id of the article this question follows up; its topic carries over.",
     )
+    engine: Literal["extractive", "llm"] | None = Field(
+        default=None,
+        description="Which engine writes the answer: 'extractive' (source sentences, offline) "
+        "or 'llm' (the server's LLM endpoint, behind the same verifier; 422 where none is set "
+        "up). Default: the server's. An LLM answer that fails or loses too much to the "
+        "verifier is served extractive, with the reason in metadata.llm.fallback_reason.",
+    )
 
 
 class ErrorOut(BaseModel):

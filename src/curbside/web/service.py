@@ -16,12 +16,15 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 from starlette.requests import Request
 
 from ..answer import articles, related
 from ..answer.article import Article
+from ..answer.choose import engine_for
 from ..answer.pipeline import answer
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
@@ -50,6 +53,8 @@ class Asker:
         self.limiter = limiter
         self._library_checked = False
         self._library_lock = threading.Lock()
+        # Tests answer the LLM's HTTP with a function (httpx.MockTransport); None is the network.
+        self.llm_transport: httpx.BaseTransport | None = None
 
     def ask(
         self,
@@ -61,13 +66,16 @@ class Asker:
         reader: Reader = ANONYMOUS,
         asker: str | None = None,
         parent_checked: bool = False,
+        engine: str | None = None,
+        on_draft: Callable[[str], None] | None = None,
     ) -> Article:
         """Answer (or find the stored answer to) a question for one client.
 
         ``role`` is the signed-in asker's role; None for an anonymous visitor. ``reader`` is
         what they may see (a follow-up only of an answer they can see, unless the parent
         came from the store: ``parent_checked``), and ``asker`` who to record as asking, so
-        that they see the answer before a reviewer approves it.
+        that they see the answer before a reviewer approves it. ``engine`` is the one asked
+        for (the server's default when None); ``on_draft`` hears an LLM's reply as it grows.
         """
         if not may_ask(role, self.rt.settings.anonymous_can_ask):
             raise AskingDisabled(
@@ -76,9 +84,14 @@ class Asker:
         parent = follow_up_of and not parent_checked
         if parent and not visibility.may_see(self.rt.store, reader, follow_up_of):
             raise NotFound(NOT_PUBLISHED)  # as for an answer that never existed
+        chosen = engine_for(
+            self.rt.settings, engine, on_draft, self.llm_transport, self.rt.retriever.vocab
+        )
         self.limiter.hit(client)
         self.ensure_library()
-        article = answer(question, self.rt, audience=audience, follow_up_of=follow_up_of)
+        article = answer(
+            question, self.rt, audience=audience, follow_up_of=follow_up_of, engine=chosen
+        )
         if asker is not None:
             visibility.record_asker(self.rt.store, article.id, asker)
         return article

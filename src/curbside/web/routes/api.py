@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ...answer.article import Article
+from ...answer.verify_draft import without_dropped_text
 from ...errors import NotFound
 from ...review import visibility
 from ...review.views import reader_view
@@ -54,17 +55,29 @@ def ask(
     asking = asking_as(request, viewer)
     reader = reader_for(request, viewer)
     article = web.asker.ask(
-        body.question, body.audience, client, body.follow_up_of, role, reader, asking.asker
+        body.question,
+        body.audience,
+        client,
+        body.follow_up_of,
+        role,
+        reader,
+        asking.asker,
+        engine=body.engine,
     )
-    response = _json(_for(web, reader, article))
+    response = _json(_for(web, reader, article, viewer))
     asking.remember(response, request)
     return response
 
 
-def _for(web: WebDep, reader: visibility.Reader, article: Article) -> Article:
-    """The article with only the related questions this reader may see."""
+def _for(web: WebDep, reader: visibility.Reader, article: Article, viewer=None) -> Article:
+    """The article with only the related questions this reader may see, and without the
+    text of the bullets the verifier dropped unless the reader reviews: that text may hold
+    the very number the verifier refused. The count and the reasons stay."""
     related = related_for(web.rt.store, reader, article.related_questions)
-    return article.model_copy(update={"related_questions": related})
+    update: dict = {"related_questions": related}
+    if not (viewer and viewer.may("review")):
+        update["metadata"] = without_dropped_text(article.metadata)
+    return article.model_copy(update=update)
 
 
 @router.get("/articles/{article_id}", response_model=Article, responses=ERRORS)
@@ -93,7 +106,7 @@ def get_article(
         raise NotFound(NOT_PUBLISHED)
     if audience == "patient":
         view = patient_view(store, article_id)
-    return _json(_for(web, reader, view.article))
+    return _json(_for(web, reader, view.article, viewer))
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)
