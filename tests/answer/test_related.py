@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from curbside.answer.articles import question_key, related_questions, slugify
 from curbside.answer.pipeline import answer
+from curbside.articles import question_key, related_questions, slugify
 from curbside.cli import load_bundled
 from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
@@ -40,18 +40,20 @@ def test_related_questions_list_earlier_similar_questions(own_library: Runtime):
     assert third.question not in third.related_questions
     assert len(third.related_questions) <= 5
     # They are stored with the article.
-    row = own_library.store.get_article(third.id)
+    row = own_library.store.articles.get_article(third.id)
     assert row["body"]["related_questions"] == third.related_questions
 
 
 def test_related_questions_rank_by_overlap_and_skip_duplicates(own_library: Runtime):
-    related = related_questions(own_library.store, "hydroxocobalamin dose vitamin B12 deficiency")
+    related = related_questions(
+        own_library.store.articles, "hydroxocobalamin dose vitamin B12 deficiency"
+    )
     assert related[0] == "What hydroxocobalamin dose treats vitamin B12 deficiency?"
     assert len(related) == len({question_key(q) for q in related})
 
 
 def test_related_questions_of_a_question_without_words_is_empty(own_library: Runtime):
-    assert related_questions(own_library.store, "what is the") == []
+    assert related_questions(own_library.store.articles, "what is the") == []
 
 
 def test_question_key_and_slug():

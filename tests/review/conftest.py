@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from curbside.answer.article import Article
 from curbside.answer.pipeline import answer
+from curbside.articles.model import Article
 from curbside.review import accounts
 from curbside.review.accounts import OPERATOR, User
+
+from ..backends import BACKENDS
 
 GUIDELINE = """---
 title: Iron deficiency anaemia in adults
@@ -97,3 +99,14 @@ def editor(store) -> User:
 @pytest.fixture
 def reader(store) -> User:
     return make_user(store, "reader")
+
+
+# These tests run on every backend (PostgreSQL skipped only where no server is named).
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def session_backend(request) -> str:
+    return request.param

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curbside.answer import articles
+from curbside import articles
 from curbside.library.ingest import ingest
 from curbside.review import service, views
 
@@ -31,7 +31,7 @@ def test_reingesting_a_changed_cited_document_sends_approved_articles_to_review(
     guideline.write_text(GUIDELINE.replace("4 weeks", "2 to 4 weeks"))
     assert _reingest(runtime, guideline).updated == 1
 
-    assert articles.load(store, article.id).status == "needs_review"
+    assert articles.load(store.articles, article.id).status == "needs_review"
     [entry] = [e for e in views.audit_trail(store, article.id) if e.action == "mark_stale"]
     assert entry.actor == "system"
     assert entry.detail == {
@@ -50,7 +50,7 @@ def test_reingesting_a_changed_cited_document_sends_approved_articles_to_review(
 def test_reingesting_an_unchanged_document_changes_nothing(runtime, reviewer, article, guideline):
     _approve(runtime.store, reviewer, article)
     assert _reingest(runtime, guideline).unchanged == 1
-    assert articles.load(runtime.store, article.id).status == "approved"
+    assert articles.load(runtime.store.articles, article.id).status == "approved"
 
 
 def test_removing_a_cited_document_sends_approved_articles_to_review(runtime, reviewer, article):
@@ -59,7 +59,7 @@ def test_removing_a_cited_document_sends_approved_articles_to_review(runtime, re
     doc = store.get_document(article.references[0].document_id)
     removed = store.remove_document(doc.key)
     service.stale_source_hook(store)(removed.id)
-    assert articles.load(store, article.id).status == "needs_review"
+    assert articles.load(store.articles, article.id).status == "needs_review"
     [entry] = [e for e in views.audit_trail(store, article.id) if e.action == "mark_stale"]
     assert entry.detail["reason"] == "removed"
 
@@ -70,7 +70,7 @@ def test_articles_not_yet_approved_keep_their_status_and_get_a_note_in_the_audit
     service.claim(runtime.store, reviewer, article.id, article.version)
     guideline.write_text(GUIDELINE.replace("4 weeks", "6 weeks"))
     _reingest(runtime, guideline)
-    assert articles.load(runtime.store, article.id).status == "under_review"
+    assert articles.load(runtime.store.articles, article.id).status == "under_review"
     actions = [e.action for e in views.audit_trail(runtime.store, article.id)]
     assert actions == ["claim", "source_changed"]
 
@@ -79,4 +79,4 @@ def test_ingest_without_a_hook_behaves_as_before(runtime, reviewer, article, gui
     _approve(runtime.store, reviewer, article)
     guideline.write_text(GUIDELINE.replace("4 weeks", "6 weeks"))
     assert _reingest(runtime, guideline, hook=False).updated == 1
-    assert articles.load(runtime.store, article.id).status == "approved"
+    assert articles.load(runtime.store.articles, article.id).status == "approved"

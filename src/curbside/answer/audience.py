@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .article import PATIENT_DISCLAIMER, Article, Section
+from ..articles.model import PATIENT_DISCLAIMER, Article, Section
 
 # Each substitution must mean exactly the same thing in any sentence it can match.
 GLOSSARY: list[tuple[str, str]] = [

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..articles.model import BottomLine, Bullet, Evidence, Reference, Section
 from ..models import SECTION_SEP, Document
 from .analyse import Analysis
-from .article import BottomLine, Bullet, Evidence, Reference, Section
 from .evidence import Candidate
 
 # Canonical titles, in the order a regimen answer reads; the first matching rule names a

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from .. import articles
+from ..articles.model import ABSTAIN_TEXT, AUDIENCES, Article, BottomLine
+from ..clock import now
 from ..errors import BadRequest, QuestionTooLong
 from ..library.records import has_title
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
-from . import articles
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
-from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice, for_patients, reading_grade
 from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
@@ -85,18 +85,18 @@ def answer(
     """
     question = _validate(question, audience)
     if not fresh and follow_up_of is None:
-        stored = rt.store.find_article(articles.question_key(question), audience)
+        stored = rt.articles.find_article(articles.question_key(question), audience)
         if stored is not None:
-            return articles.load(rt.store, stored["id"])
+            return articles.load(rt.articles, stored["id"])
     started = time.perf_counter()
-    parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
+    parent = articles.load(rt.articles, follow_up_of) if follow_up_of else None
 
     parts = split_question(question)
     query = _with_context(question, parent)
     vector = rt.semantic.encode(query) if rt.semantic else None
     whole = rt.retriever.search(query, k=RETRIEVE_K)
     whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
-    context = _inherit(analyse(question, whole.plan, rt.retriever.vocab), parent)
+    context = _inherit(analyse(question, whole.plan, rt.retriever.lexical.vocab), parent)
     shared, documents = _question_signals(question, whole, context, rt)
     single = len(parts.asks) == 1 and not parts.case
     lead = parts.asks[0].text
@@ -121,8 +121,8 @@ def answer(
         article = for_patients(article)
     article.metadata["reading_grade"] = reading_grade(_all_text(article))
     if persist:
-        article.related_questions = articles.related_questions(rt.store, question, article.id)
-        articles.save(rt.store, article, question, rt.store.library_version())
+        article.related_questions = articles.related_questions(rt.articles, question, article.id)
+        articles.save(rt.articles, article, question, rt.store.library_version())
     return article
 
 
@@ -136,14 +136,19 @@ def _question_signals(
         dict.fromkeys(
             concepts.missing
             + unknown_topics(
-                question, rt.retriever.vocab, rt.retriever.mentions, corrected=corrections
+                question,
+                rt.retriever.lexical.vocab,
+                rt.retriever.lexical.mentions,
+                corrected=corrections,
             )
         )
     )
     weights = ask_weights(question, whole, context, rt.retriever)
-    coverage, _ = best_coverage(whole.hits, weights, rt.retriever.tokenize)
+    coverage, _ = best_coverage(whole.hits, weights, rt.retriever.lexical.tokenize)
     unfamiliar = (
-        unfamiliar_words(question, rt.retriever.mentions, rt.semantic.looks_technical, corrections)
+        unfamiliar_words(
+            question, rt.retriever.lexical.mentions, rt.semantic.looks_technical, corrections
+        )
         if rt.semantic
         else []
     )
@@ -167,20 +172,22 @@ def _answer_ask(
 ) -> AskResult:
     """``where``: (single, lead, case, documents) as search_ask takes them."""
     found = search_ask(text, whole, context, rt.retriever, *where)
-    pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
+    pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.lexical.tokenize)
     chosen = complete_regimen(select(pool), pool, found.analysis)
     signals = Signals(
         coverage=found.coverage,
         question_coverage=shared.question_coverage,
         semantic=_semantic(rt, vector, found.hits),
-        lacking=lacking(found.hits, found.weights, rt.retriever.tokenize, found.best_document),
+        lacking=lacking(
+            found.hits, found.weights, rt.retriever.lexical.tokenize, found.best_document
+        ),
         best_statement=max((c.score for c in pool), default=0.0),
         unknown=shared.unknown,
         out_of_scope=shared.out_of_scope,
         unfamiliar=shared.unfamiliar,
         usable=bool(pool),
         population_gap=population_gap(found.analysis, chosen),
-        dose_gap=dose_gap(found.analysis, chosen, rt.retriever.tokenize),
+        dose_gap=dose_gap(found.analysis, chosen, rt.retriever.lexical.tokenize),
     )
     return AskResult(text, found.analysis, chosen, signals, decide(signals))
 
@@ -211,8 +218,8 @@ def _compose(question: str, answered: list[AskResult], engine: Engine, whole) ->
 
 
 def _validate(question: str, audience: str) -> str:
-    if audience not in ("clinician", "patient"):
-        raise BadRequest("audience must be 'clinician' or 'patient'")
+    if audience not in AUDIENCES:
+        raise BadRequest(f"audience must be one of {', '.join(map(repr, AUDIENCES))}")
     # Counted as typed: a browser sends each line break as CRLF but its text box (and its
     # maxlength) counts one character, so the number in the message is the one the reader sees.
     typed = (question or "").replace("\r\n", "\n").strip()
@@ -242,13 +249,9 @@ def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:
     return analysis
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 def _article(question, bottom, sections, references, engine_name) -> Article:
     article_id = articles.new_id()
-    stamp = _now()
+    stamp = now()
     demonstration = any(r.demonstration for r in references)
     return Article(
         id=article_id,
@@ -267,7 +270,7 @@ def _article(question, bottom, sections, references, engine_name) -> Article:
 def _abstention(question: str, hits, reason: str) -> Article:
     closest = list(dict.fromkeys(h.document.title for h in hits))[:5]
     article_id = articles.new_id()
-    stamp = _now()
+    stamp = now()
     return Article(
         id=article_id,
         slug=articles.slugify(question, article_id),

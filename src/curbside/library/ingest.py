@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import IngestError
-from ..models import SECTION_SEP, ParsedDocument
+from ..models import SECTION_SEP, ParsedDocument, passage_id
 from .chunking import chunk_sections
 from .readers import read_html, read_markdown, read_pdf, read_text
 from .records import FieldMap, read_jsonl, read_xml
@@ -153,7 +153,7 @@ def ingest(
                     report.passages += len(chunks)
                     since_sync += len(chunks)
                     for i, c in enumerate(chunks):
-                        known[f"{doc.id}-{i}"] = (
+                        known[passage_id(doc.id, i)] = (
                             doc.title,
                             SECTION_SEP.join(c.section_path),
                             c.text,

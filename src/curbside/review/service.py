@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from ..answer.article import Article
+from ..articles.model import Article
 from ..errors import Conflict, NotFound
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import store as q
 from .accounts import User
 from .edits import Edit, apply_edits
@@ -45,8 +45,8 @@ def article_from_row(row: dict[str, Any], body: dict[str, Any] | None = None) ->
     return Article.model_validate(data)
 
 
-def _load_row(store: SQLStore, article_id: str) -> dict[str, Any]:
-    with store.engine.connect() as conn:
+def _load_row(store: Store, article_id: str) -> dict[str, Any]:
+    with store.review.reading() as conn:
         row = q.article_row(conn, article_id)
     if row is None:
         raise NotFound(f"no article {article_id!r}")
@@ -58,32 +58,32 @@ def _comment(text: str | None) -> str:
 
 
 # ---- the actions ---------------------------------------------------------------------------
-def claim(store: SQLStore, actor: User, article_id: str, seen_version: int) -> Article:
+def claim(store: Store, actor: User, article_id: str, seen_version: int) -> Article:
     """Take an article (submitted, or needing review again) into review."""
     return _act(store, actor, article_id, "claim", seen_version)
 
 
 def approve(
-    store: SQLStore, actor: User, article_id: str, seen_version: int, comment: str = ""
+    store: Store, actor: User, article_id: str, seen_version: int, comment: str = ""
 ) -> Article:
     """Approve the version the reviewer saw; readers will see it, with the reviewer's name."""
     return _act(store, actor, article_id, "approve", seen_version, comment=comment)
 
 
 def request_changes(
-    store: SQLStore, actor: User, article_id: str, seen_version: int, comment: str = ""
+    store: Store, actor: User, article_id: str, seen_version: int, comment: str = ""
 ) -> Article:
     return _act(store, actor, article_id, "request_changes", seen_version, comment=comment)
 
 
 def reject(
-    store: SQLStore, actor: User, article_id: str, seen_version: int, comment: str = ""
+    store: Store, actor: User, article_id: str, seen_version: int, comment: str = ""
 ) -> Article:
     return _act(store, actor, article_id, "reject", seen_version, comment=comment)
 
 
 def edit(
-    store: SQLStore,
+    store: Store,
     actor: User,
     article_id: str,
     seen_version: int,
@@ -141,7 +141,7 @@ def refresh(
 
 
 def _act(
-    store: SQLStore,
+    store: Store,
     actor: User,
     article_id: str,
     action: str,
@@ -166,7 +166,7 @@ def _act(
         version = row["version"] + (1 if change else 0)
         new.status, new.version, new.updated_at = new_status, version, at
         body = new.contract()
-        with store.engine.begin() as conn:
+        with store.review.transaction() as conn:
             values: dict[str, Any] = {"status": new_status, "version": version}
             values.update(body=body, updated_at=at)
             if library_version is not None:
@@ -224,7 +224,7 @@ def _stale(row: dict[str, Any], seen_version: int) -> Conflict:
 
 
 def _record_conflict(
-    store: SQLStore, actor: User, article_id: str, attempted: dict[str, Any], exc: Conflict
+    store: Store, actor: User, article_id: str, attempted: dict[str, Any], exc: Conflict
 ) -> None:
     """Keep the refused action, so that the actor's work survives a lost tab."""
     detail = {
@@ -233,7 +233,7 @@ def _record_conflict(
         "current_version": exc.current_version,
         "current_status": exc.current_status,
     }
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         seen = attempted.get("seen_version")
         q.append_audit(conn, actor.email, "conflict", article_id, seen, None, detail)
 
@@ -255,18 +255,18 @@ def _ensure_version_row(conn: Connection, row: dict[str, Any]) -> None:
 
 
 # ---- stale sources -------------------------------------------------------------------------
-def mark_sources_changed(store: SQLStore, document_ids: Sequence[str], reason: str) -> list[str]:
+def mark_sources_changed(store: Store, document_ids: Sequence[str], reason: str) -> list[str]:
     """Send every approved article citing these documents back to review; return their ids.
 
     Articles in other states keep their status and get an audit entry, so that whoever
     reviews them next sees that a source moved under them.
     """
     moved = []
-    for article_id in sorted(set(store.articles_citing(list(document_ids)))):
+    for article_id in sorted(set(store.articles.articles_citing(list(document_ids)))):
         detail = {"document_ids": list(document_ids), "reason": reason}
         for _ in range(_STALE_RETRIES):  # a reviewer may act at the same moment
             row = _load_row(store, article_id)
-            with store.engine.begin() as conn:
+            with store.review.transaction() as conn:
                 if row["status"] != "approved":
                     version = row["version"]
                     q.append_audit(
@@ -291,7 +291,7 @@ def mark_sources_changed(store: SQLStore, document_ids: Sequence[str], reason: s
     return moved
 
 
-def stale_source_hook(store: SQLStore) -> Callable[[str], None]:
+def stale_source_hook(store: Store) -> Callable[[str], None]:
     """The callback ingest takes as ``on_change``: called with a replaced document's old id.
 
     Call it too after ``store.remove_document(key)`` with the removed document's id.

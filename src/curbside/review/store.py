@@ -8,11 +8,13 @@ transaction of its own. Nothing here updates or deletes an audit row.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, case, func, or_, select, update
 
+from .. import clock
 from ..store import schema
 
 A, AS, V = schema.articles, schema.article_sources, schema.article_versions
@@ -21,8 +23,25 @@ AP, LOG = schema.approvals, schema.audit_log
 LT = schema.login_throttle
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+# Accounts, reviews and audit rows are stamped to the second.
+now = partial(clock.now, "seconds")
+
+
+class ReviewStore:
+    """The review domain's tables (users, tokens, sessions, versions, approvals, audit),
+    behind the same engine as the library. The functions below run on the connection it
+    hands out, so one transaction can hold several of them."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A connection whose statements commit together when the block ends."""
+        return self._engine.begin()
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection for reads only."""
+        return self._engine.connect()
 
 
 def _row(row: Any) -> dict[str, Any] | None:

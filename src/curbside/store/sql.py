@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import closing
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,19 +21,15 @@ from sqlalchemy import (
     update,
 )
 
+from ..clock import now
 from ..errors import ConfigError, NotFound
-from ..models import SECTION_SEP, Chunk, Document, ParsedDocument, Passage
+from ..models import SECTION_SEP, Chunk, Document, ParsedDocument, Passage, passage_id
 from ..settings import Settings
 from . import schema
 from .migrations import migrate
 from .prepared import IngestStatements
 
 D, P, LOG, STATE = schema.documents, schema.passages, schema.index_log, schema.library_state
-A, AS = schema.articles, schema.article_sources
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def document_id(key: str, version: int) -> str:
@@ -113,9 +109,30 @@ def _passage(row: Any) -> Passage:
 
 
 class SQLStore:
+    """The Store on one SQLAlchemy engine, with the article and review stores beside it."""
+
     def __init__(self, engine: Engine):
+        # Imported here: articles/ and review/ sit above store/ and import its schema.
+        from ..articles.store import SQLArticles
+        from ..review.store import ReviewStore
+
         self.engine = engine
         self._ingest = IngestStatements(engine)
+        self.articles = SQLArticles(engine)
+        self.review = ReviewStore(engine)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def library_uid(self) -> str:
+        """A random id minted once per database: an index built for another one is rebuilt."""
+        with self.engine.begin() as conn:
+            uid = conn.execute(select(STATE.c.value).where(STATE.c.name == "library_uid")).scalar()
+            if uid is None:
+                uid = uuid.uuid4().hex
+                conn.execute(STATE.insert().values(name="library_uid", value=uid))
+        return uid
 
     # ---- documents -------------------------------------------------------------------
     def replace_document(
@@ -155,7 +172,7 @@ class SQLStore:
                 self._retire(conn, old_id, status="superseded", superseded_by=values["id"])
             rows = [
                 {
-                    "id": f"{values['id']}-{i}",
+                    "id": passage_id(values["id"], i),
                     "document_id": values["id"],
                     "ord": i,
                     "section_path": SECTION_SEP.join(c.section_path),
@@ -349,106 +366,3 @@ class SQLStore:
             "last_ingest": last,
             "library_version": self.library_version(),
         }
-
-    # ---- articles --------------------------------------------------------------------
-    def save_article(self, record: dict[str, Any], document_ids: Sequence[str]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(A.insert().values(**record))
-            if document_ids:
-                conn.execute(
-                    AS.insert(),
-                    [{"article_id": record["id"], "document_id": d} for d in set(document_ids)],
-                )
-
-    def get_article(self, id_or_slug: str) -> dict[str, Any]:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(A).where(or_(A.c.id == id_or_slug, A.c.slug == id_or_slug))
-            ).first()
-        if row is None:
-            raise NotFound(f"no article {id_or_slug!r}")
-        return dict(row._mapping)
-
-    def find_article(self, question_key: str, audience: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(A)
-                .where(
-                    A.c.question_key == question_key,
-                    A.c.audience == audience,
-                    A.c.parent_id.is_(None),
-                )
-                .order_by(A.c.created_at.desc())
-                .limit(1)
-            ).first()
-        return dict(row._mapping) if row else None
-
-    def list_articles(self, limit: int = 200) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(A).order_by(A.c.updated_at.desc()).limit(limit))
-            return [dict(r._mapping) for r in rows]
-
-    def answered_questions(self, limit: int = 2000) -> list[tuple[str, str, str]]:
-        """(id, question, question_key) of recent answered articles, without their bodies."""
-        query = (
-            select(A.c.id, A.c.question, A.c.question_key)
-            .where(A.c.abstained.is_(False))
-            .order_by(A.c.updated_at.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [(r.id, r.question, r.question_key) for r in conn.execute(query)]
-
-    def articles_citing(self, document_ids: Sequence[str]) -> list[str]:
-        with self.engine.connect() as conn:
-            return list(
-                conn.execute(
-                    select(AS.c.article_id).where(AS.c.document_id.in_(list(document_ids)))
-                ).scalars()
-            )
-
-    def set_article_status(self, article_id: str, status: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(A).where(A.c.id == article_id).values(status=status, updated_at=now())
-            )
-
-    # ---- web -------------------------------------------------------------------------
-    # Read-only queries the web app needs on its hot paths: narrow columns, one round trip.
-    def article_stamp(self, id_or_slug: str) -> tuple[str, str, int, str] | None:
-        """(id, status, version, updated_at): whatever changes what an article page shows."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(A.c.id, A.c.status, A.c.version, A.c.updated_at).where(
-                    or_(A.c.id == id_or_slug, A.c.slug == id_or_slug)
-                )
-            ).first()
-        return (row.id, row.status, row.version, row.updated_at) if row else None
-
-    def recent_articles(
-        self, limit: int = 10, status: str | None = None, exclude_status: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Answered (not abstained) articles, newest first, without their bodies."""
-        query = select(
-            A.c.id, A.c.slug, A.c.question, A.c.audience, A.c.status, A.c.updated_at
-        ).where(A.c.abstained.is_(False))
-        if status is not None:
-            query = query.where(A.c.status == status)
-        if exclude_status is not None:
-            query = query.where(A.c.status != exclude_status)
-        query = query.order_by(A.c.updated_at.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-    def find_article_variant(
-        self, question_key: str, audience: str, parent_id: str | None
-    ) -> str | None:
-        """The slug of the same question, in the same thread position, for another audience."""
-        parent = A.c.parent_id.is_(None) if parent_id is None else A.c.parent_id == parent_id
-        with self.engine.connect() as conn:
-            return conn.execute(
-                select(A.c.slug)
-                .where(A.c.question_key == question_key, A.c.audience == audience, parent)
-                .order_by(A.c.created_at.desc())
-                .limit(1)
-            ).scalar()

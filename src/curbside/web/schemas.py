@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..answer.pipeline import MAX_QUESTION_CHARS
+from ..articles.model import Audience
 from ..models import Document, Passage
 
 
@@ -20,7 +21,7 @@ class AskRequest(BaseModel):
         "longer one is refused (422), never cut.",
         examples=["What hydroxocobalamin dose for vitamin B12 deficiency with neurological signs?"],
     )
-    audience: Literal["clinician", "patient"] = Field(
+    audience: Audience = Field(
         default="clinician", description="Clinician wording, or plain words for patients."
     )
     follow_up_of: str | None = Field(

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from ..answer import articles
-from ..answer.article import Article
+from .. import articles
 from ..answer.audience import for_patients
 from ..answer.pipeline import answer
+from ..articles.model import Article
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
 from ..library.ingest import ingest
@@ -91,7 +91,7 @@ class Asker:
             if self._library_checked:
                 return
             store = self.rt.store
-            if store.stats()["documents"] == 0 and not store.library_version():
+            if self.rt.needs_bundled_library():
                 ingest(
                     bundled_paths(),
                     store,
@@ -181,7 +181,7 @@ class ArticlePages:
         entry = self._cache.get(key)
         if entry is not None and now - entry.checked_at < self.revalidate_after:
             return entry
-        stamp = self.rt.store.article_stamp(slug)
+        stamp = self.rt.store.articles.article_stamp(slug)
         if stamp is None:
             raise NotFound(NOT_PUBLISHED)
         with self._lock:
@@ -221,7 +221,7 @@ class ArticlePages:
         (a signed-in viewer: their name, their CSRF token), or for an answer not yet approved
         (its askers: the follow-up's parent they asked), the page is made for this reader.
         """
-        stamp = self.rt.store.article_stamp(slug)
+        stamp = self.rt.store.articles.article_stamp(slug)
         if stamp is None:
             raise NotFound(NOT_PUBLISHED)
         view = reader_view(self.rt.store, slug)
@@ -235,7 +235,7 @@ class ArticlePages:
             reader = ANONYMOUS
         shown = Shown(article.id, public, Redirect("/"), stamp)
         if audience and audience != article.audience:
-            variant = self.rt.store.find_article_variant(
+            variant = self.rt.store.articles.find_article_variant(
                 articles.question_key(article.question), audience, article.follow_up_of
             )
             if variant:
@@ -276,7 +276,7 @@ class ArticlePages:
         # approves a follow-up has not approved the question it follows.
         if article.follow_up_of and visibility.may_see(store, reader, article.follow_up_of):
             try:
-                parent_question = store.get_article(article.follow_up_of)["question"]
+                parent_question = store.articles.get_article(article.follow_up_of)["question"]
             except NotFound:
                 parent_question = None
         shown = article.model_copy(

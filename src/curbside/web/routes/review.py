@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ...answer import articles
+from ... import articles
 from ...review import views
 from ...review.workflow import ACTIONS, STATUSES, allowed
 from ..auth import OVERSIGHT, PageViewer, Viewer, require_any
@@ -53,7 +53,7 @@ def review_page(
     newer version go back into the form too.
     """
     store = web.rt.store
-    article = articles.load(store, article_id)
+    article = articles.load(store.articles, article_id)
     trail = views.audit_trail(store, article.id)
     claims = [e.actor for e in trail if e.action == "claim"]
     can = {a: allowed(article.status, a, viewer.role) for a in ACTIONS}
@@ -131,7 +131,7 @@ def review(
 @router.get("/review/{article_id}/versions", response_class=HTMLResponse)
 def versions(request: Request, web: WebDep, viewer: PageViewer, article_id: str) -> HTMLResponse:
     require_any(viewer, *OVERSIGHT)
-    article = articles.load(web.rt.store, article_id)
+    article = articles.load(web.rt.store.articles, article_id)
     found = views.list_versions(web.rt.store, article.id)
     approved = {a.version for a in views.reader_view(web.rt.store, article.id).approvals}
     html = web.pages.render(
@@ -150,7 +150,7 @@ def diff(
     new: Annotated[int, Query(ge=1, le=1_000_000)],
 ) -> HTMLResponse:
     require_any(viewer, *OVERSIGHT)
-    article = articles.load(web.rt.store, article_id)
+    article = articles.load(web.rt.store.articles, article_id)
     sections = views.diff_versions(web.rt.store, article.id, old, new)
     html = web.pages.render(
         "review_diff.html", request, a=article, old=old, new=new, sections=sections
@@ -161,7 +161,7 @@ def diff(
 @router.get("/review/{article_id}/audit", response_class=HTMLResponse)
 def audit(request: Request, web: WebDep, viewer: PageViewer, article_id: str) -> HTMLResponse:
     require_any(viewer, *OVERSIGHT)
-    article = articles.load(web.rt.store, article_id)
+    article = articles.load(web.rt.store.articles, article_id)
     entries = views.audit_trail(web.rt.store, article.id)
     html = web.pages.render(
         "review_audit.html", request, a=article, entries=[_entry(e) for e in entries]

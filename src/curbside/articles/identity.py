@@ -1,12 +1,13 @@
-"""Articles on disk: how an Article is stored, found again, and related to others."""
+"""An article's identity: its question key, id, slug, and the questions related to it."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
-from ..store.sql import SQLStore
-from .article import Article
+if TYPE_CHECKING:
+    from .store import ArticleStore
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -61,40 +62,12 @@ def slugify(question: str, article_id: str) -> str:
     return f"{'-'.join(words)[:70].strip('-') or 'question'}-{article_id[:6]}"
 
 
-def save(store: SQLStore, article: Article, question: str, library_version: int) -> None:
-    record = {
-        "id": article.id,
-        "slug": article.slug,
-        "question": question,
-        "question_key": question_key(question),
-        "audience": article.audience,
-        "status": article.status,
-        "version": article.version,
-        "abstained": article.abstained,
-        "engine": article.engine,
-        "library_version": library_version,
-        "thread_id": article.thread_id,
-        "parent_id": article.follow_up_of,
-        "body": article.contract(),
-        "created_at": article.created_at,
-        "updated_at": article.updated_at,
-    }
-    store.save_article(record, [r.document_id for r in article.references])
-
-
-def load(store: SQLStore, id_or_slug: str) -> Article:
-    row = store.get_article(id_or_slug)
-    body = dict(row["body"])
-    body.update(status=row["status"], version=row["version"], updated_at=row["updated_at"])
-    return Article.model_validate(body)
-
-
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
 def related_questions(
-    store: SQLStore, question: str, exclude: str | None = None, limit: int = 5
+    store: ArticleStore, question: str, exclude: str | None = None, limit: int = 5
 ) -> list[str]:
     """Answered questions that share the most words with this one."""
     mine = _words(question)
