@@ -21,6 +21,7 @@ from .review.cli import audit_app, users_app
 from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
 from .settings import Settings
+from .store.cli import export_cmd, import_cmd
 
 app = typer.Typer(
     help="Cited, verified answers to clinical questions from your own library.",
@@ -31,6 +32,8 @@ eval_app = typer.Typer(help="Measure retrieval and answer quality.", no_args_is_
 app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.command("export")(export_cmd)
+app.command("import")(import_cmd)
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
 

@@ -45,13 +45,23 @@ class ArticleStoreConformance:
         old = make_article("Gout dose?", "2026-01-01T00:00:00+00:00")
         new = make_article("gout   DOSE", "2026-01-02T00:00:00+00:00")
         patient = make_article("Gout dose?", "2026-01-03T00:00:00+00:00", audience="patient")
-        for a in (old, new, patient):
-            articles.save(store.articles, a, a.question, 1)
+        for a in (old, new, patient):  # the newer one as a fresh re-answer
+            articles.save(store.articles, a, a.question, 1, findable=a is not new)
         key = articles.question_key("Gout dose?")
         assert store.articles.find_article(key, "clinician")["id"] == new.id
         assert store.articles.find_article(key, "patient")["id"] == patient.id
         assert store.articles.find_article("other", "clinician") is None
         assert store.articles.find_article_variant(key, "patient", None) == patient.slug
+
+    def test_the_same_question_twice_is_one_article(self, store):
+        first = make_article("Gout: which dose?", "2026-01-01T00:00:00+00:00")
+        second = make_article("gout which DOSE", "2026-01-01T00:00:01+00:00")
+        assert articles.save(store.articles, first, first.question, 1) == first.id
+        assert articles.save(store.articles, second, second.question, 1) == first.id
+        assert [r["id"] for r in store.articles.list_articles()] == [first.id]
+        follow = make_article("Gout: which dose?", "2026-01-02T00:00:00+00:00")
+        follow.follow_up_of = first.id  # a follow-up is its own article, whatever it asks
+        assert articles.save(store.articles, follow, follow.question, 1) == follow.id
 
     def test_citations_status_and_stamps(self, store):
         doc, _ = store.replace_document(*parsed("k1", "Gout", "Colchicine."))

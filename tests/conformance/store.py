@@ -43,7 +43,7 @@ class StoreConformance:
         assert removed.id == doc.id and removed.status == "removed"
         assert store.current_document("k1") is None
         assert store.remove_document("k1") is None
-        ops = [(pid, op) for _, pid, op in store.index_log_after(0)]
+        ops = [(pid, op) for _, pid, op, _ in store.index_log_after(0)]
         assert ops == [(passage_id(doc.id, 0), "add"), (passage_id(doc.id, 0), "del")]
 
     def test_unknown_ids(self, store):
@@ -68,15 +68,34 @@ class StoreConformance:
         assert [d.key for d in store.find_documents_by_key_suffix("#ngc-2")] == ["b#ngc-2"]
         assert sorted(t for _, t in store.document_titles()) == ["Asthma in adults", "Gout"]
 
-    def test_the_index_log_is_ordered_and_trimmed(self, store):
+    def test_the_index_log_is_ordered_and_marks_its_transactions(self, store):
+        store.replace_document(*parsed("k1", "Gout", "One.", "Two."))
+        store.replace_document(*parsed("k1", "Gout", "Three."))
+        log = store.index_log_after(0)
+        seqs = [seq for seq, _, _, _ in log]
+        assert seqs == sorted(seqs) and len(seqs) == 5 and store.last_log_seq() == seqs[-1]
+        assert store.index_log_after(seqs[0], limit=1) == [log[1]]
+        versions = [version for _, _, _, version in log]
+        # One library version per transaction: the update's del and add entries share one.
+        assert versions == [1, 1, 2, 2, 2] and [op for _, _, op, _ in log][2:] == ["del"] * 2 + [
+            "add"
+        ]
+
+    def test_the_log_is_trimmed_to_the_slowest_index(self, store):
         store.replace_document(*parsed("k1", "Gout", "One.", "Two."))
         store.replace_document(*parsed("k2", "Asthma", "Three."))
         log = store.index_log_after(0)
-        seqs = [seq for seq, _, _ in log]
-        assert seqs == sorted(seqs) and len(seqs) == 3 and store.last_log_seq() == seqs[-1]
-        assert store.index_log_after(seqs[0], limit=1) == [log[1]]
-        store.trim_index_log(seqs[1])
-        assert store.index_log_after(0) == [log[2]]
+        store.record_index_position("server-a", log[2][0])
+        assert store.index_log_after(0) == []  # the only index holds it all
+        assert store.index_log_floor() == log[2][0] == store.last_log_seq()
+        store.replace_document(*parsed("k3", "Gout", "Four."))
+        store.record_index_position("server-b", log[2][0])
+        fourth = store.index_log_after(0)
+        assert [pid for _, pid, _, _ in fourth] == [fourth[0][1]] and len(fourth) == 1
+        store.record_index_position("server-a", fourth[0][0])
+        assert len(store.index_log_after(0)) == 1  # server-b has not applied it yet
+        store.record_index_position("server-b", fourth[0][0])
+        assert store.index_log_after(0) == [] and store.last_log_seq() == fourth[0][0]
 
     def test_the_library_version_counts_changes(self, store):
         assert store.library_version() == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from curbside import articles
 from curbside.library.ingest import ingest
 from curbside.review import service, views
@@ -57,8 +59,7 @@ def test_removing_a_cited_document_sends_approved_articles_to_review(runtime, re
     store = runtime.store
     _approve(store, reviewer, article)
     doc = store.get_document(article.references[0].document_id)
-    removed = store.remove_document(doc.key)
-    service.stale_source_hook(store)(removed.id)
+    store.remove_document(doc.key, on_replaced=service.stale_source_hook(store))
     assert articles.load(store.articles, article.id).status == "needs_review"
     [entry] = [e for e in views.audit_trail(store, article.id) if e.action == "mark_stale"]
     assert entry.detail["reason"] == "removed"
@@ -80,3 +81,28 @@ def test_ingest_without_a_hook_behaves_as_before(runtime, reviewer, article, gui
     guideline.write_text(GUIDELINE.replace("4 weeks", "6 weeks"))
     assert _reingest(runtime, guideline, hook=False).updated == 1
     assert articles.load(runtime.store.articles, article.id).status == "approved"
+
+
+def test_a_crash_in_the_document_change_loses_neither_the_change_nor_its_review(
+    runtime, reviewer, article, guideline
+):
+    """The answers citing a document go back to review in the transaction that replaces it:
+    if that transaction fails after marking them, neither the new version nor the mark is
+    kept, and the next ingest does both."""
+    store = runtime.store
+    _approve(store, reviewer, article)
+    guideline.write_text(guideline.read_text().replace("4 weeks", "2 weeks"))
+    hook = service.stale_source_hook(store)
+
+    def crash(conn, old_id, status):
+        hook(conn, old_id, status)
+        raise RuntimeError("the process dies here")
+
+    old = store.get_document(article.references[0].document_id)
+    with pytest.raises(RuntimeError):
+        ingest([guideline], store, runtime.retriever, on_change=crash)
+    assert store.current_document(old.key).id == old.id  # the change rolled back
+    assert articles.load(store.articles, article.id).status == "approved"  # and so did the mark
+    assert not [e for e in views.audit_trail(store, article.id) if e.action == "mark_stale"]
+    assert _reingest(runtime, guideline).updated == 1
+    assert articles.load(store.articles, article.id).status == "needs_review"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ..backends import BACKENDS
 from ..conformance.retriever import RetrieverConformance
 
 
@@ -14,3 +15,8 @@ def rt(runtime):
 
 class TestTantivyRetriever(RetrieverConformance):
     pass
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param

@@ -122,7 +122,11 @@ def answer(
     article.metadata["reading_grade"] = reading_grade(_all_text(article))
     if persist:
         article.related_questions = articles.related_questions(rt.articles, question, article.id)
-        articles.save(rt.articles, article, question, rt.store.library_version())
+        stored = articles.save(
+            rt.articles, article, question, rt.store.library_version(), findable=not fresh
+        )
+        if stored != article.id:  # another worker answered the same question first
+            return articles.load(rt.articles, stored)
     return article
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import now
 from ..errors import NotFound
@@ -23,8 +24,9 @@ A, AS = schema.articles, schema.article_sources
 class ArticleStore(Protocol):
     """Articles as rows: the contract body plus the columns they are found by."""
 
-    def save_article(self, record: dict[str, Any], document_ids: Sequence[str]) -> None:
-        """Insert one article row and the documents it cites."""
+    def save_article(self, record: dict[str, Any], document_ids: Sequence[str]) -> str:
+        """Insert one article row and the documents it cites, and return its id; if a row
+        with the same ``dedupe_key`` exists, insert nothing and return that row's id."""
         ...
 
     def get_article(self, id_or_slug: str) -> dict[str, Any]:
@@ -68,8 +70,20 @@ class ArticleStore(Protocol):
         ...
 
 
-def save(store: ArticleStore, article: Article, question: str, library_version: int) -> None:
-    """Store a new article (its contract as the body, the columns it is found by beside it)."""
+def save(
+    store: ArticleStore,
+    article: Article,
+    question: str,
+    library_version: int,
+    findable: bool = True,
+) -> str:
+    """Store a new article (its contract as the body, the columns it is found by beside it)
+    and return the id of the stored answer to its question: its own, or, when another worker
+    stored one for the same question first, that one's (then this one is not stored).
+
+    ``findable=False`` (a fresh re-answer) stores it beside any other answer of the question.
+    """
+    first_in_thread = article.follow_up_of is None
     record = {
         "id": article.id,
         "slug": article.slug,
@@ -86,8 +100,16 @@ def save(store: ArticleStore, article: Article, question: str, library_version: 
         "body": article.contract(),
         "created_at": article.created_at,
         "updated_at": article.updated_at,
+        "dedupe_key": dedupe_key(question, article.audience)
+        if first_in_thread and findable
+        else None,
     }
-    store.save_article(record, [r.document_id for r in article.references])
+    return store.save_article(record, [r.document_id for r in article.references])
+
+
+def dedupe_key(question: str, audience: str) -> str:
+    """What makes two plain asks the same question: the audience and the question key."""
+    return f"{audience}:{question_key(question)}"
 
 
 def load(store: ArticleStore, id_or_slug: str) -> Article:
@@ -104,14 +126,22 @@ class SQLArticles:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def save_article(self, record: dict[str, Any], document_ids: Sequence[str]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(A.insert().values(**record))
-            if document_ids:
-                conn.execute(
-                    AS.insert(),
-                    [{"article_id": record["id"], "document_id": d} for d in set(document_ids)],
-                )
+    def save_article(self, record: dict[str, Any], document_ids: Sequence[str]) -> str:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(A.insert().values(**record))
+                if document_ids:
+                    sources = [{"article_id": record["id"], "document_id": d} for d in document_ids]
+                    conn.execute(AS.insert(), list({s["document_id"]: s for s in sources}.values()))
+        except IntegrityError:
+            # Two workers answered the same new question at once: the first insert won.
+            key = record.get("dedupe_key")
+            with self.engine.connect() as conn:
+                first = conn.execute(select(A.c.id).where(A.c.dedupe_key == key)).scalar()
+            if key is None or first is None:
+                raise
+            return first
+        return record["id"]
 
     def get_article(self, id_or_slug: str) -> dict[str, Any]:
         with self.engine.connect() as conn:

@@ -205,6 +205,7 @@ def _act(
                 )
             detail.update(status_before=row["status"], status_after=new_status)
             q.append_audit(conn, actor.email, action, row["id"], seen_version, version, detail)
+            q.bump_review_generation(conn)  # every worker's page cache starts again
         return new
     except Conflict as exc:
         exc.attempted = attempted
@@ -261,44 +262,48 @@ def mark_sources_changed(store: Store, document_ids: Sequence[str], reason: str)
     Articles in other states keep their status and get an audit entry, so that whoever
     reviews them next sees that a source moved under them.
     """
+    with store.review.transaction() as conn:
+        return mark_sources_changed_in(conn, document_ids, reason)
+
+
+def mark_sources_changed_in(
+    conn: Connection, document_ids: Sequence[str], reason: str
+) -> list[str]:
+    """``mark_sources_changed`` on the caller's connection: inside the transaction that
+    replaced or removed the documents, so the change and its consequence commit together."""
     moved = []
-    for article_id in sorted(set(store.articles.articles_citing(list(document_ids)))):
-        detail = {"document_ids": list(document_ids), "reason": reason}
+    detail = {"document_ids": list(document_ids), "reason": reason}
+    for article_id in sorted(set(q.articles_citing(conn, list(document_ids)))):
         for _ in range(_STALE_RETRIES):  # a reviewer may act at the same moment
-            row = _load_row(store, article_id)
-            with store.review.transaction() as conn:
-                if row["status"] != "approved":
-                    version = row["version"]
-                    q.append_audit(
-                        conn, SYSTEM, "source_changed", article_id, version, version, detail
-                    )
-                    break
-                new_status = transition("approved", "mark_stale", SYSTEM)
-                body = {**row["body"], "status": new_status}
-                if q.compare_and_set_article(
-                    conn,
-                    article_id,
-                    row["version"],
-                    "approved",
-                    status=new_status,
-                    body=body,
-                    updated_at=q.now(),
-                ):
-                    version = row["version"]
-                    q.append_audit(conn, SYSTEM, "mark_stale", article_id, version, version, detail)
-                    moved.append(article_id)
-                    break
+            row = q.article_row(conn, article_id)
+            version = row["version"]
+            if row["status"] != "approved":
+                q.append_audit(conn, SYSTEM, "source_changed", article_id, version, version, detail)
+                break
+            new_status = transition("approved", "mark_stale", SYSTEM)
+            body = {**row["body"], "status": new_status}
+            if q.compare_and_set_article(
+                conn,
+                article_id,
+                version,
+                "approved",
+                status=new_status,
+                body=body,
+                updated_at=q.now(),
+            ):
+                q.append_audit(conn, SYSTEM, "mark_stale", article_id, version, version, detail)
+                moved.append(article_id)
+                break
+    if moved:
+        q.bump_review_generation(conn)
     return moved
 
 
-def stale_source_hook(store: Store) -> Callable[[str], None]:
-    """The callback ingest takes as ``on_change``: called with a replaced document's old id.
+def stale_source_hook(store: Store) -> Callable[[Connection, str, str], None]:
+    """The callback ``store.replace_document`` and ``remove_document`` take as ``on_replaced``
+    (ingest passes it on): runs in their transaction with the old version's id and status."""
 
-    Call it too after ``store.remove_document(key)`` with the removed document's id.
-    """
+    def on_replaced(conn: Connection, old_document_id: str, status: str) -> None:
+        mark_sources_changed_in(conn, [old_document_id], reason=status)
 
-    def on_change(old_document_id: str) -> None:
-        status = store.get_document(old_document_id).status  # superseded | removed
-        mark_sources_changed(store, [old_document_id], reason=status)
-
-    return on_change
+    return on_replaced

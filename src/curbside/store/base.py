@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..models import Chunk, Document, ParsedDocument, Passage
@@ -24,13 +24,19 @@ class Store(Protocol):
     review: ReviewStore
 
     def replace_document(
-        self, parsed: ParsedDocument, chunks: Sequence[Chunk]
+        self,
+        parsed: ParsedDocument,
+        chunks: Sequence[Chunk],
+        on_replaced: Callable[[Any, str, str], None] | None = None,
     ) -> tuple[Document, str]:
         """Insert a document or a new version of it, with its passages and their index log
-        entries, in one transaction; returns it and "new", "updated" or "unchanged"."""
+        entries, in one transaction; returns it and "new", "updated" or "unchanged".
+        ``on_replaced(connection, old id, status)`` runs inside it when a version goes."""
         ...
 
-    def remove_document(self, key: str) -> Document | None:
+    def remove_document(
+        self, key: str, on_replaced: Callable[[Any, str, str], None] | None = None
+    ) -> Document | None:
         """Retire the current version of a key (status "removed"); None if there is none."""
         ...
 
@@ -68,16 +74,24 @@ class Store(Protocol):
         """Every passage not retired, in batches, by id."""
         ...
 
-    def index_log_after(self, seq: int, limit: int = 50_000) -> list[tuple[int, str, str]]:
-        """(seq, passage id, "add" | "del") after ``seq``, in commit order."""
+    def index_log_after(
+        self, seq: int, limit: int = 50_000
+    ) -> list[tuple[int, str, str, int | None]]:
+        """(seq, passage id, "add" | "del", library version) after ``seq``, in commit order;
+        the entries of one transaction share its library version."""
         ...
 
     def last_log_seq(self) -> int:
-        """The highest sequence number the index log has held (0 when empty)."""
+        """The highest sequence number the index log has held (0 when never used): the
+        generation a search index compares its own with on every request."""
         ...
 
-    def trim_index_log(self, upto: int) -> None:
-        """Forget log entries up to ``upto``: an index has applied them."""
+    def index_log_floor(self) -> int:
+        """The highest sequence number trimmed from the log."""
+        ...
+
+    def record_index_position(self, follower: str, seq: int) -> None:
+        """One search index holds the log up to ``seq``; entries all of them hold go."""
         ...
 
     def library_version(self) -> int:
@@ -90,6 +104,11 @@ class Store(Protocol):
 
     def stats(self) -> dict[str, Any]:
         """Counts of current documents and passages, top publishers, last ingest, version."""
+        ...
+
+    def count_event(self, bucket: str, limit: int, window: float, at: float) -> float | None:
+        """Count one event unless ``limit`` were in the last ``window`` seconds (shared by
+        every worker); None if counted, else the seconds until one more may be."""
         ...
 
     def close(self) -> None:

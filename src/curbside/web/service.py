@@ -35,7 +35,7 @@ from ..review.workflow import may_ask
 from ..runtime import Runtime
 from .errors import AskingDisabled
 from .pages import Pages
-from .ratelimit import SlidingWindowLimiter
+from .ratelimit import Limiter
 
 # The same words for an answer the reader may not see as for an address that never held one.
 NOT_PUBLISHED = (
@@ -45,7 +45,7 @@ NOT_PUBLISHED = (
 
 
 class Asker:
-    def __init__(self, rt: Runtime, limiter: SlidingWindowLimiter):
+    def __init__(self, rt: Runtime, limiter: Limiter):
         self.rt = rt
         self.limiter = limiter
         self._library_checked = False
@@ -144,6 +144,7 @@ class Shown:
     related: frozenset[str] = frozenset()  # the question keys of its related questions
     shown: frozenset[str] = frozenset()  # of those, the ones the page lists
     checked_at: float = 0.0
+    generation: int = -1  # the review generation it was built under
 
 
 def related_for(store, reader: Reader, questions: list[str]) -> list[str]:
@@ -156,9 +157,11 @@ def related_for(store, reader: Reader, questions: list[str]) -> list[str]:
 class ArticlePages:
     """Rendered answer pages, keyed by (slug, audience), each with the stamp it was made from.
 
-    A cached page is trusted for ``revalidate_after`` seconds, then its stamp is read again
-    (one indexed query) and the page re-rendered only if the stamp changed. A review status
-    change therefore shows within a second, and the hot path costs no query at all. A page
+    Every request reads the review generation (one indexed query), which every review
+    action bumps in its own transaction: a page built under an older generation is never
+    served, so no worker of any server shows an old status after an approval. Otherwise a
+    cached page is trusted for ``revalidate_after`` seconds, then its stamp is read again
+    and the page re-rendered only if the stamp changed (a change made outside review). A page
     with related questions also re-checks which of them are public, so a related question
     whose answer is rejected leaves every cached page that listed it.
     """
@@ -178,7 +181,12 @@ class ArticlePages:
         """
         key = (slug, audience or "")
         now = time.monotonic()
+        # Any review action by any worker of any server bumps the generation (in its own
+        # transaction): a page built before it is never served after it.
+        generation = self.rt.store.review.generation()
         entry = self._cache.get(key)
+        if entry is not None and entry.generation != generation:
+            return None
         if entry is not None and now - entry.checked_at < self.revalidate_after:
             return entry
         stamp = self.rt.store.articles.article_stamp(slug)
@@ -201,7 +209,7 @@ class ArticlePages:
     def invalidate(self, article: Article) -> None:
         """Forget every cached page of an article (by slug or id, in any wording): called
         after each review action, so this process never serves the old status, even within
-        ``revalidate_after``. Other worker processes notice within ``revalidate_after``."""
+        ``revalidate_after``. Other workers see the bumped review generation."""
         names = {article.slug, article.id}
         with self._lock:
             for key in [k for k in self._cache if k[0] in names]:
@@ -221,6 +229,7 @@ class ArticlePages:
         (a signed-in viewer: their name, their CSRF token), or for an answer not yet approved
         (its askers: the follow-up's parent they asked), the page is made for this reader.
         """
+        generation = self.rt.store.review.generation()  # read before the article, not after
         stamp = self.rt.store.articles.article_stamp(slug)
         if stamp is None:
             raise NotFound(NOT_PUBLISHED)
@@ -233,7 +242,7 @@ class ArticlePages:
         personal = request is not None or not public
         if not personal:
             reader = ANONYMOUS
-        shown = Shown(article.id, public, Redirect("/"), stamp)
+        shown = Shown(article.id, public, Redirect("/"), stamp, generation=generation)
         if audience and audience != article.audience:
             variant = self.rt.store.articles.find_article_variant(
                 articles.question_key(article.question), audience, article.follow_up_of
