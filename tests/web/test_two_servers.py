@@ -26,7 +26,8 @@ kind: guideline
 # Lyme disease
 
 ## Treatment of erythema migrans
-- Treat erythema migrans of Lyme disease in adults with oral doxycycline 100 mg twice daily for 21 days.
+- Treat erythema migrans of Lyme disease in adults with oral doxycycline 100 mg twice
+  daily for 21 days.
 - Offer amoxicillin for erythema migrans when doxycycline is not suitable.
 """
 QUESTION = "What doxycycline dose treats erythema migrans in Lyme disease?"
