@@ -28,4 +28,27 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _without_nul(conn, cursor, statement, parameters, context, executemany):
+    """PostgreSQL text cannot hold NUL, which SQLite stores: a NUL typed into an address or
+    a search box (ingest already drops control characters) becomes U+FFFD, so the lookup
+    finds nothing, as on SQLite, instead of failing with a 500."""
+
+    def clean(value):
+        return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
+    def scrub(params):
+        if isinstance(params, dict):
+            return {k: clean(v) for k, v in params.items()}
+        if isinstance(params, list | tuple):
+            return type(params)(clean(v) for v in params)
+        return params
+
+    if executemany:
+        return statement, [scrub(p) for p in parameters]
+    return statement, scrub(parameters)
