@@ -21,6 +21,8 @@ class Section:
     path: tuple[str, ...]
     text: str
     page: int | None = None
+    # Attributed statements (Markdown with source keys): (start, end, source keys) in text.
+    statements: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
 
 
 @dataclass

@@ -62,7 +62,7 @@ def render_article(article: Article, console: Console) -> None:
         console.print("\n[bold]References[/bold]")
         for ref in article.references:
             bits = [ref.publisher or "unknown publisher", str(ref.year or "n.d."), ref.kind]
-            if ref.demonstration:
+            if ref.demonstration and not ref.source_key:
                 bits.append("demonstration, not clinically reviewed")
             console.print(
                 f"  [{ref.n}] {escape(ref.title)} ({escape(', '.join(bits))})", highlight=False
@@ -76,6 +76,9 @@ def render_article(article: Article, console: Console) -> None:
                 )
             if ref.url:
                 console.print(f"      {escape(ref.url)}", highlight=False)
+            if ref.note:
+                summary = f" (library: {ref.summary_title})" if ref.summary_title else ""
+                console.print(f"      [dim]{escape(ref.note + summary)}[/dim]", highlight=False)
     if article.related_questions:
         console.print("\n[bold]Related questions[/bold]")
         for q in article.related_questions:

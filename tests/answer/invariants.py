@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from curbside.answer.verify import unsupported_numbers
 from curbside.articles.model import ABSTAIN_TEXT, Article
+from curbside.library.attribution import keys_for_span, source_for_key
 from curbside.store.sql import SQLStore
 
 # The keys PRODUCT.md lists for `curbside ask --json`, level by level.
@@ -63,7 +64,8 @@ def assert_contract(article: Article, store: SQLStore, engine: str = "extractive
 
     refs = {r.n: r for r in article.references}
     assert [r.n for r in article.references] == list(range(1, len(refs) + 1))
-    assert len({r.document_id for r in article.references}) == len(refs)
+    # One reference per document, or per listed source of a document that attributes.
+    assert len({(r.document_id, r.source_key) for r in article.references}) == len(refs)
 
     units = [article.bottom_line] if article.bottom_line.text else []
     units += article.all_bullets()
@@ -92,7 +94,23 @@ def assert_contract(article: Article, store: SQLStore, engine: str = "extractive
             passage, document = passages[ev.passage_id]
             assert document.id == refs[ev.ref].document_id, "quote from an uncited document"
             assert ev.quote and ev.quote in passage.text, "quote not found in its passage"
+            assert_attributed(ev.quote, passage, document, refs[ev.ref])
         # Every cited reference is backed by evidence from that document.
         assert set(unit.citations) == {ev.ref for ev in unit.evidence}
         missing = unsupported_numbers(unit.text, [ev.quote for ev in unit.evidence])
         assert missing == [], f"numbers {missing} not in the evidence of: {unit.text}"
+
+
+def assert_attributed(quote: str, passage, document, ref) -> None:
+    """A quote cites the sources its statement names: the listed source of an attributed
+    reference, or the whole document only when the statement names no source."""
+    start = passage.char_start + passage.text.index(quote)
+    keys = keys_for_span(document.meta, start, start + len(quote))
+    if ref.source_key is None:
+        assert not keys, f"quote attributed to {keys} cites the whole document: {quote}"
+        return
+    assert ref.source_key in keys, f"[{ref.n}] {ref.source_key} is not the source of: {quote}"
+    source = source_for_key(document.meta, ref.source_key)
+    assert source is not None
+    assert (ref.title, ref.url) == (source.get("title"), source.get("url"))
+    assert ref.summary_title == document.title

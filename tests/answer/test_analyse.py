@@ -137,3 +137,16 @@ def test_a_question_without_known_entities_has_no_topic_terms(library: Runtime):
 )
 def test_what_a_dose_question_asks_the_dose_of(question: str, dosed: str | None):
     assert _analyse(question).dosed == dosed
+
+
+@pytest.mark.parametrize(
+    ("question", "pregnant"),
+    [
+        ("Cystitis in a non-pregnant 30-year-old woman?", False),
+        ("Sepsis with a lactate of 2.8 mmol/L?", False),
+        ("Antibiotic for cystitis in pregnancy?", True),
+        ("Is it safe during lactation?", True),
+    ],
+)
+def test_pregnancy_is_recognised_only_when_the_question_is_about_it(question, pregnant):
+    assert ("pregnancy" in _analyse(question).populations) is pregnant

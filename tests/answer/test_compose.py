@@ -15,6 +15,7 @@ from curbside.answer.compose import (
     section_title,
 )
 from curbside.answer.evidence import Candidate
+from curbside.articles.model import SUMMARY_NOTE
 from curbside.models import SECTION_SEP, Document, Passage
 
 
@@ -188,3 +189,80 @@ def test_number_numbers_the_bottom_line_first_then_sections_in_order():
 def test_number_of_an_empty_draft():
     bottom, sections, references = number(Draft())
     assert bottom.text == "" and bottom.citations == [] and sections == [] and references == []
+
+
+def _attributed_doc() -> Document:
+    doc = _doc(7, "Topic summary")
+    doc.meta = {
+        "demonstration": True,
+        "reviewed": False,
+        "sources": [
+            {
+                "key": "nice",
+                "title": "NICE guideline",
+                "publisher": "NICE",
+                "year": 2024,
+                "url": "https://nice.example/ng1",
+                "kind": "guideline",
+            },
+            {
+                "key": "label",
+                "title": "Product label",
+                "publisher": "FDA",
+                "year": "2023",
+                "url": "https://fda.example/label",
+                "kind": "label",
+            },
+        ],
+        # Document-text offsets: passage "p1" below starts at 100.
+        "attribution": [[100, 120, ["label", "nice"]], [121, 140, ["nice"]]],
+    }
+    return doc
+
+
+def _at(doc: Document, text: str, start: int, pid: str = "p1") -> Candidate:
+    cand = _cand(text, doc=doc, pid=pid)
+    cand.passage.char_start = start
+    return cand
+
+
+def test_a_statement_cites_the_sources_it_names_not_its_summary():
+    doc = _attributed_doc()
+    refs = References()
+    cited, evidence = refs.evidence([_at(doc, "Dose from label and NICE.", 100)])
+    assert cited == [1, 2]  # in the order of the marker, listed in ascending order
+    assert [(e.ref, e.document_id, e.passage_id) for e in evidence] == [
+        (1, "doc7", "p1"),
+        (2, "doc7", "p1"),
+    ]
+    cited, _ = refs.evidence([_at(doc, "NICE alone.", 125, pid="p2")])
+    assert cited == [2]
+    label, nice = refs.listing()
+    assert (label.title, label.publisher, label.year, label.url, label.kind) == (
+        "Product label",
+        "FDA",
+        2023,
+        "https://fda.example/label",
+        "label",
+    )
+    assert (label.document_id, label.source_key, label.summary_title) == (
+        "doc7",
+        "label",
+        "Topic summary",
+    )
+    assert label.note == SUMMARY_NOTE and label.sources == [] and label.demonstration
+    assert (nice.n, nice.source_key, nice.title) == (2, "nice", "NICE guideline")
+
+
+def test_text_no_statement_attributes_and_other_documents_cite_the_document():
+    doc, other = _attributed_doc(), _doc(8)
+    refs = References()
+    cited, _ = refs.evidence([_at(doc, "Between statements.", 140), _cand("Other.", doc=other)])
+    assert cited == [1, 2]
+    whole, plain = refs.listing()
+    assert (whole.title, whole.source_key, whole.note) == ("Topic summary", None, None)
+    assert (plain.document_id, plain.title, plain.sources) == (
+        "doc8",
+        "Guideline 8",
+        [{"title": "S"}],
+    )

@@ -92,3 +92,23 @@ def test_follow_up_of_a_missing_article_is_not_found(library: Runtime):
 def test_a_new_question_starts_its_own_thread(parent):
     assert parent.follow_up_of is None
     assert parent.thread_id == parent.id
+
+
+def test_a_follow_up_answers_its_own_ask_and_does_not_repeat_the_parent(library: Runtime):
+    first = answer(
+        "What cyanocobalamin dose and schedule should be used for severe vitamin B12 deficiency "
+        "when only cyanocobalamin is available?",
+        library,
+        fresh=True,
+    )
+    follow = answer("How often should the potassium be checked?", library, follow_up_of=first.id)
+    assert_contract(follow, library.store)
+    assert "potassium" in follow.bottom_line.text
+    said = {(e.passage_id, e.quote) for b in first.all_bullets() for e in b.evidence}
+    said |= {(e.passage_id, e.quote) for e in first.bottom_line.evidence}
+    repeated = [
+        b.text
+        for b in follow.all_bullets()
+        if {(e.passage_id, e.quote) for e in b.evidence} <= said
+    ]
+    assert not repeated, repeated

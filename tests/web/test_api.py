@@ -66,7 +66,7 @@ def test_follow_up_carries_the_topic_of_the_question_before(bundled_client, b12_
     assert data["follow_up_of"] == b12_article["id"]
     assert data["thread_id"] == b12_article["thread_id"]
     assert not data["abstained"]
-    assert any("B12" in r["title"] for r in data["references"])
+    assert any("B12" in (r["summary_title"] or r["title"]) for r in data["references"])
 
 
 def test_follow_up_of_an_unknown_article_is_404(bundled_client):
@@ -127,6 +127,26 @@ def test_get_document_with_its_passages(bundled_client, b12_article):
             if ev["document_id"] == doc_id:
                 assert ev["passage_id"] in passage_ids
     assert bundled_client.get("/api/documents/nope").status_code == 404
+    # Each statement of a passage names the keys of the sources it came from; an answer's
+    # reference to a source is backed by a quote from a statement that names it.
+    keys = {s["key"] for s in data["sources"]}
+    statements = {p["id"]: (p["text"], p["statements"]) for p in data["passages"]}
+    assert all(
+        st["sources"] and set(st["sources"]) <= keys for _, sts in statements.values() for st in sts
+    )
+    refs = {r["n"]: r for r in b12_article["references"]}
+    for bullet in (b for s in b12_article["sections"] for b in s["bullets"]):
+        for ev in bullet["evidence"]:
+            text, sts = statements[ev["passage_id"]]
+            at = text.index(ev["quote"])
+            named = {
+                k
+                for st in sts
+                if st["start"] < at + len(ev["quote"]) and at < st["end"]
+                for k in st["sources"]
+            }
+            assert refs[ev["ref"]]["source_key"] in named
+            assert refs[ev["ref"]]["note"].startswith("Summarised in the Curbside demonstration")
 
 
 def test_unknown_api_path_and_wrong_method_are_json(bundled_client):

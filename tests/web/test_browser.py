@@ -118,6 +118,55 @@ def test_asking_shows_sections_markers_and_references(open_tab, b12_url):
     assert page.evaluate("document.querySelector(':target').id") == "ref-1"
 
 
+def test_a_long_answer_opens_with_an_outline_linking_to_each_section(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    titles = page.locator(".answer-section h2").all_inner_texts()
+    links = page.locator("nav.outline a")
+    assert len(titles) >= 4 and links.all_inner_texts() == titles
+    links.nth(len(titles) - 1).click()
+    target = page.locator(":target")
+    assert target.inner_text() == titles[-1] and target.is_visible()
+
+
+def test_a_follow_up_names_what_it_was_asked(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    page.fill("#follow-up-question", "How often should the potassium be checked?")
+    page.click(".follow-up button[type=submit]")
+    page.wait_for_url(lambda url: url != b12_url and "/a/" in url)
+    assert "potassium" in page.locator(".bottom-line").inner_text()
+
+
+def test_a_bullets_markers_lead_to_the_sources_it_names(open_tab, b12_url):
+    page = open_tab()
+    page.goto(b12_url)
+    bullet = page.locator(".bullet", has_text="BSH and the BNF advise hydroxocobalamin").first
+    markers = bullet.locator("a.cite")
+    assert markers.count() == 2  # BSH 2014 and the BNF, not the summary
+    titles = []
+    for i in range(2):
+        markers.nth(i).click()
+        target = page.locator(":target")
+        assert target.evaluate("el => el.closest('.references') !== null")
+        titles.append(target.locator(".ref-title").inner_text())
+        note = target.locator(".summarised-in")
+        assert note.is_visible()
+        assert (
+            "Summarised in the Curbside demonstration library, not clinically" in note.inner_text()
+        )
+    assert set(titles) == {
+        "Hydroxocobalamin (British National Formulary monograph)",
+        "Guidelines for the diagnosis and treatment of cobalamin and folate disorders",
+    }
+    references = page.locator(".references").inner_text()
+    assert "Curbside demonstration library · 2026" not in references
+    assert page.locator(".banner", has_text="not clinically reviewed").first.is_visible()
+    page.locator(".summarised-in a").first.click()
+    page.wait_for_url(re.compile(r"/library/"))
+    assert page.locator("h1").inner_text().startswith("Vitamin B12 deficiency")
+
+
 def test_opening_a_bullets_evidence_shows_its_quote_and_passage(open_tab, b12_url):
     page = open_tab()
     page.goto(b12_url)

@@ -37,7 +37,7 @@ HOSTILE_HTML = """<html>
 <img src=x onerror="alert('img')"> <a href="javascript:alert('link')">click</a></p></body></html>
 """
 
-ALLOWED_SCRIPT = re.compile(r"^/static/(curbside|review)\.js\?v=[0-9a-f]+$")  # our own files
+ALLOWED_SCRIPT = re.compile(r"^/static/(curbside|review|staff)\.js\?v=[0-9a-f]+$")  # our own files
 
 
 class ActiveContent(HTMLParser):

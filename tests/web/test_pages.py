@@ -94,12 +94,26 @@ def test_answer_page_shows_the_whole_answer(bundled_client, b12_article):
     ev = b12_article["sections"][0]["bullets"][0]["evidence"][0]
     assert f'href="/library/{ev["document_id"]}#{ev["passage_id"]}"' in html
     assert ev["section_path"] in html.replace("&gt;", ">")
-    # References: publisher, year, kind, the demonstration flag, what it summarises.
-    ref = b12_article["references"][0]
-    assert f'id="ref-{ref["n"]}"' in html
-    assert "Curbside demonstration library · 2026 · Guideline" in html
-    assert "Demonstration, not clinically reviewed" in html
-    assert "British Society for Haematology" in html
+    # References: each bullet's own sources (title, publisher, year, kind, link), each saying
+    # where it was summarised, with the summary's library page; never the summary itself.
+    refs = html[html.index('id="references-title"') :]
+    for ref in b12_article["references"]:
+        assert f'id="ref-{ref["n"]}"' in refs
+        assert ref["title"] in refs.replace("&#39;", "'")
+        assert f'<a href="{ref["url"]}" rel="noopener noreferrer external">' in refs
+    assert "British Society for Haematology · 2014 · Guideline" in refs
+    assert refs.count("Summarised in the Curbside demonstration library, not clinically") == len(
+        b12_article["references"]
+    )
+    summary = b12_article["references"][0]["document_id"]
+    assert f'<a href="/library/{summary}">Read the summary: Vitamin B12 deficiency' in refs
+    assert "Curbside demonstration library · 2026" not in refs
+    assert "not clinically reviewed" in html[: html.index("Bottom line")]  # the banner stays
+    # A statement with two sources is one quote that cites both.
+    two = next(b for s in b12_article["sections"] for b in s["bullets"] if len(b["citations"]) == 2)
+    assert len({(e["passage_id"], e["quote"]) for e in two["evidence"]}) == 1
+    a, b = two["citations"]
+    assert f'<span class="ref-no">[{a}][{b}]</span>' in html
     # Follow-up keeps the context; the audience switch is a plain link.
     assert f'name="follow_up_of" value="{b12_article["id"]}"' in html
     assert f'href="/a/{b12_article["slug"]}?audience=patient"' in html

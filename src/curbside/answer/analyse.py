@@ -21,6 +21,7 @@ INTENTS = (
     "contraindication",
     "prevention",
     "prognosis",
+    "referral",
     "definition",
 )
 
@@ -30,7 +31,11 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "dose",
         re.compile(
             # "how long before starting" asks about timing, not a regimen's duration.
-            r"\b(dos(e|es|ing|ages?)|regimens?|schedules?|how (much|often)|course length|"
+            # "how often should TSH be checked" asks about monitoring; "after 2 doses of
+            # adrenaline" counts doses given.
+            r"\b((?<!\d )dos(e|es|ing|ages?)|regimens?|schedules?|"
+            r"how much|how often(?! (should|must|do|does|is|are) [^?]{0,50}\b(checked|measured|"
+            r"tested|monitored|reviewed|repeated|seen)\b)|course length|"
             r"how long (should|must|do|does) \w+ (\w+ )?(treat|continue|take|give|last)\w*|"
             r"mg|micrograms?|mcg|units?/kg|titrat\w*|frequency|duration|loading)\b",
             re.I,
@@ -43,7 +48,8 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"bp|count|score|concentration|point|gestation|dose)|what (level|value|age)|"
             r"how (high|low)|"
             r"what counts as|counts? as (significant|severe|abnormal|high|low)|(is|be) (called|"
-            r"considered|classed|defined as) (severe|significant|abnormal|high|low)|defined as)\b",
+            r"considered|classed|defined as) (severe|significant|abnormal|high|low)|defined as|"
+            r"correspond\w*|graded|grading|classif\w+|categori[sz]\w+)\b",
             re.I,
         ),
     ),
@@ -88,6 +94,14 @@ _INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(prognos\w*|outcomes?|survival|mortality|life expectancy)\b", re.I),
     ),
     (
+        "referral",
+        re.compile(
+            r"\b(refer(ral|red)?|admi(t|tted|ssion)|(in|to) hospital|specialist (advice|review)|"
+            r"2-week[- ]wait|escalat\w*)\b",
+            re.I,
+        ),
+    ),
+    (
         "treatment",
         re.compile(
             r"\b(treat\w*|manag\w*|therap\w*|first[- ]line|drugs?|medications?|"
@@ -111,7 +125,9 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "pregnancy",
         re.compile(
-            r"\b(pregnan\w*|breast-?feeding|lactat\w*|antenatal|postpartum|"
+            # "a non-pregnant woman" is not a pregnancy question, nor "a lactate of 2.8".
+            r"\b((?<!non-)(?<!non )(?<!not )pregnan\w*|breast-?feeding|lactating|lactation|"
+            r"antenatal|postpartum|"
             r"trimester|gestation\w*|obstetric\w*|\d+[- ]weeks?['’]? (visit|gestation|pregnant)|"
             r"(at|by) \d+ weeks|booking (bloods|visit))\b",
             re.I,
@@ -157,6 +173,9 @@ class Analysis:
     age: str | None = None
     weight_kg: float | None = None
     dosed: str | None = None  # what a dose question asks the dose of: "intravenous immunoglobulin"
+    # A question of several asks: each answered ask's own analysis, in order (the composer
+    # gives each its line of the bottom line).
+    asks: list[Analysis] = field(default_factory=list)
 
     @property
     def topic_terms(self) -> list[str]:
@@ -173,6 +192,11 @@ _DOSED = re.compile(
     r"do|does|would|can|at|by|on|per)\b|[,?.;:]|$))",
     re.I,
 )
+
+
+def asks_for(question: str, intent: str) -> bool:
+    """Whether the question's words ask for this intent (not merely fall back to it)."""
+    return any(name == intent and p.search(question) for name, p in _INTENT_PATTERNS)
 
 
 def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:

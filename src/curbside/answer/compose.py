@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..articles.model import BottomLine, Bullet, Evidence, Reference, Section
-from ..models import SECTION_SEP, Document
+from ..articles.model import SUMMARY_NOTE, BottomLine, Bullet, Evidence, Reference, Section
+from ..library.attribution import keys_for_span, source_for_key
+from ..library.textutil import parse_year
+from ..models import KINDS, SECTION_SEP, Document
 from .analyse import Analysis
 from .evidence import Candidate
 
@@ -159,55 +161,96 @@ def group_sections(
 
 
 class References:
-    """Numbers documents in order of first citation."""
+    """Numbers references in order of first citation.
+
+    A statement attributed to one of its document's listed sources (library/attribution.py)
+    cites that source: the guideline, label or review it came from, with the summary that
+    holds it kept as the place to read it in the library. Any other statement cites its
+    document, as other libraries have one reference per document."""
 
     def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
-        self.documents: dict[str, Document] = {}
+        self.numbers: dict[tuple[str, str | None], int] = {}
+        self.documents: dict[tuple[str, str | None], Document] = {}
 
-    def cite(self, document: Document) -> int:
-        if document.id not in self.numbers:
-            self.numbers[document.id] = len(self.numbers) + 1
-            self.documents[document.id] = document
-        return self.numbers[document.id]
+    def cite(self, document: Document, key: str | None = None) -> int:
+        ident = (document.id, key)
+        if ident not in self.numbers:
+            self.numbers[ident] = len(self.numbers) + 1
+            self.documents[ident] = document
+        return self.numbers[ident]
 
     def evidence(self, sources: list[Candidate]) -> tuple[list[int], list[Evidence]]:
         cited: list[int] = []
         evidence = []
         for cand in sources:
-            n = self.cite(cand.document)
-            if n not in cited:
-                cited.append(n)
-            evidence.append(
-                Evidence(
-                    ref=n,
-                    passage_id=cand.passage.id,
-                    quote=cand.quote,
-                    section_path=cand.passage.section_path,
-                    document_id=cand.document.id,
+            # A quote drawn from a statement with two sources is evidence for both.
+            for key in source_keys(cand) or [None]:
+                n = self.cite(cand.document, key)
+                if n not in cited:
+                    cited.append(n)
+                evidence.append(
+                    Evidence(
+                        ref=n,
+                        passage_id=cand.passage.id,
+                        quote=cand.quote,
+                        section_path=cand.passage.section_path,
+                        document_id=cand.document.id,
+                    )
                 )
-            )
-        return cited, evidence
+        return sorted(cited), evidence
 
     def listing(self) -> list[Reference]:
         out = []
-        for doc_id, n in self.numbers.items():
-            doc = self.documents[doc_id]
-            out.append(
-                Reference(
-                    n=n,
-                    document_id=doc.id,
-                    title=doc.title,
-                    publisher=doc.publisher,
-                    year=doc.year,
-                    url=doc.url,
-                    kind=doc.kind,
-                    demonstration=doc.demonstration,
-                    reviewed=doc.meta.get("reviewed"),
-                    sources=doc.meta.get("sources") or [],
-                )
-            )
+        for ident, n in self.numbers.items():
+            doc, key = self.documents[ident], ident[1]
+            source = source_for_key(doc.meta, key) if key else None
+            out.append(_attributed(n, doc, key, source) if source else _whole(n, doc))
         return out
+
+
+def source_keys(cand: Candidate) -> list[str]:
+    """The listed sources the candidate's statement came from; [] when it names none."""
+    if not cand.document.meta.get("attribution"):
+        return []
+    start = cand.passage.char_start + cand.offset
+    keys = keys_for_span(cand.document.meta, start, start + len(cand.quote))
+    return [k for k in keys if source_for_key(cand.document.meta, k)]
+
+
+def _whole(n: int, doc: Document) -> Reference:
+    return Reference(
+        n=n,
+        document_id=doc.id,
+        title=doc.title,
+        publisher=doc.publisher,
+        year=doc.year,
+        url=doc.url,
+        kind=doc.kind,
+        demonstration=doc.demonstration,
+        reviewed=doc.meta.get("reviewed"),
+        sources=doc.meta.get("sources") or [],
+    )
+
+
+def _attributed(n: int, doc: Document, key: str, source: dict) -> Reference:
+    kind = str(source.get("kind") or "").lower()
+    year = source.get("year")
+    return Reference(
+        n=n,
+        document_id=doc.id,
+        title=str(source.get("title") or doc.title),
+        publisher=str(source["publisher"]) if source.get("publisher") else None,
+        year=parse_year(year) if year is not None else None,
+        url=str(source["url"]) if source.get("url") else None,
+        kind=kind if kind in KINDS else doc.kind,
+        demonstration=doc.demonstration,
+        reviewed=doc.meta.get("reviewed"),
+        source_key=key,
+        summary_title=doc.title,
+        note=SUMMARY_NOTE
+        if doc.demonstration
+        else f"Summarised in the library document “{doc.title}”.",
+    )
 
 
 def number(draft: Draft) -> tuple[BottomLine, list[Section], list[Reference]]:

@@ -3,17 +3,14 @@ then has the last word whatever the engine. The extractive engine needs no langu
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
+from ..search.vocabulary import Vocabulary
 from .analyse import Analysis
-from .compose import Draft, DraftBullet, group_sections
+from .arrange import Constraint, arrange, is_emergency, said_once
+from .bottom_line import against, bottom_line, drug_namer
+from .compose import Draft, DraftBullet
 from .evidence import Candidate
-
-BOTTOM_LINE_MAX = 2
-FIRST_STEPS = 3
-_EMERGENCY = re.compile(r"\b(emergency|immediate|urgent|first steps?|resuscitat\w*)\b", re.I)
-ASK_LINES = 3  # a bottom line answers at most this many asks; the sections hold the rest
 
 
 class Engine(Protocol):
@@ -23,46 +20,36 @@ class Engine(Protocol):
 
 
 class ExtractiveEngine:
-    """Bullets are source sentences, tidied only in ways that cannot change their meaning."""
+    """Bullets are source sentences, tidied only in ways that cannot change their meaning.
+
+    ``vocab``: the library's vocabulary, to tell which words name a drug (a question asked
+    "when only X is available" puts other products' regimens in a caveat)."""
 
     name = "extractive"
 
+    def __init__(self, vocab: Vocabulary | None = None):
+        self.drugs = drug_namer(vocab)
+
     def write(self, analysis: Analysis, chosen: list[Candidate]) -> Draft:
-        lead = _bottom_line(analysis, chosen)
-        lead_ids = {id(c) for c in lead}
-        rest = [c for c in chosen if id(c) not in lead_ids]
-        sections = [
-            (title, [DraftBullet(c.text, [c]) for c in cands])
-            for title, cands in group_sections(rest, analysis)
-        ]
-        return Draft(bottom_line=[DraftBullet(c.text, [c]) for c in lead], sections=sections)
-
-
-def _bottom_line(analysis: Analysis, chosen: list[Candidate]) -> list[Candidate]:
-    """The sentences that answer most directly: the best, and one that adds what it lacks."""
-    if not chosen:
-        return []
-    ranked = sorted(chosen, key=lambda c: (-c.score, c.rank, c.offset))
-    if analysis.intent == "treatment" and _EMERGENCY.search(analysis.question):
-        # "What is the emergency treatment …": the first steps, in the order the source gives
-        # them, are the answer (protect the heart, then shift potassium, then remove it).
-        main = ranked[0].document.id
-        steps = [c for c in chosen if c.first_step and c.document.id == main]
-        if len(steps) >= 2:
-            return sorted(steps, key=lambda c: (c.passage.ord, c.offset))[:FIRST_STEPS]
-    wanted = {"dose"} if analysis.intent == "dose" else set(analysis.intents)
-    first = next((c for c in ranked if c.features & wanted), ranked[0])
-    lead = [first]
-    asks = sorted({c.ask for c in chosen})
-    if len(asks) > 1:  # a question of several asks: the best statement for each, in order
-        firsts = [next(c for c in ranked if c.ask == n) for n in asks[:ASK_LINES]]
-        return [c for c in firsts if len(c.text.split()) <= 60] or firsts[:1]
-    for cand in ranked:
-        if len(lead) >= BOTTOM_LINE_MAX or cand is first:
-            continue
-        if len(cand.text.split()) > 45:
-            continue
-        adds = cand.features - first.features
-        if cand.score >= first.score * 0.85 and (adds or cand.document.id != first.document.id):
-            lead.append(cand)
-    return lead
+        constraint = Constraint.of(analysis.question)
+        emergency = is_emergency(analysis, chosen)
+        lead = bottom_line(analysis, chosen, constraint, self.drugs, emergency)
+        rest = [c for c in chosen if all(c is not d for d in lead)]
+        sections = arrange(
+            rest, analysis, constraint, lambda c: against(constraint, c, self.drugs), emergency
+        )
+        return Draft(
+            bottom_line=[DraftBullet(c.text, [c]) for c in lead],
+            sections=[
+                (
+                    s.title,
+                    [
+                        DraftBullet(text, [c])
+                        for text, c in zip(
+                            said_once([c.text for c in s.candidates]), s.candidates, strict=True
+                        )
+                    ],
+                )
+                for s in sections
+            ],
+        )

@@ -9,7 +9,7 @@ evidence → decide, once per ask → compose → verify → article.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import articles
 from ..articles.model import ABSTAIN_TEXT, AUDIENCES, Article, BottomLine
@@ -21,6 +21,7 @@ from ..search.base import SearchResult
 from ..search.query import clean_query
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
+from .arrange import for_population, with_first_steps
 from .audience import emergency_notice, for_patients, reading_grade
 from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
@@ -34,6 +35,7 @@ from .retrieve import (
     ask_weights,
     best_coverage,
     lacking,
+    names_subject,
     search_ask,
     with_semantic,
 )
@@ -96,20 +98,28 @@ def answer(
     vector = rt.semantic.encode(query) if rt.semantic else None
     whole = rt.retriever.search(query, k=RETRIEVE_K)
     whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
-    context = _inherit(analyse(question, whole.plan, rt.retriever.lexical.vocab), parent)
+    plan = whole.plan
+    if parent is not None and names_subject(question, rt.retriever):
+        # "How often should the potassium be checked?" names its own subject: its words lead
+        # and the earlier answer's topic is the case around it, weighed as background.
+        parts = replace(parts, case=" ".join([parts.case, *_parent_topic(parent)]).strip())
+        plan = rt.retriever.search(question, k=RETRIEVE_K).plan
+    context = _inherit(analyse(question, plan, rt.retriever.lexical.vocab), parent)
     shared, documents = _question_signals(question, whole, context, rt)
     single = len(parts.asks) == 1 and not parts.case
     lead = parts.asks[0].text
+    given = _given(parent)
     asks = [
         _answer_ask(
-            a.text, whole, context, shared, rt, (single, lead, parts.case, documents), vector
+            a.text, whole, context, shared, rt, (single, lead, parts.case, documents), vector, given
         )
         for a in parts.asks
     ]
 
     answered = [a for a in asks if a.decision.answer]
     if answered:
-        article = _compose(question, answered, engine or ExtractiveEngine(), whole)
+        engine = engine or ExtractiveEngine(rt.retriever.lexical.vocab)
+        article = _compose(question, answered, engine, whole)
     else:
         article = _abstention(question, whole.hits, asks[0].decision.reason or "")
     article.metadata.update(_metadata(answered[0].analysis if answered else context, asks, started))
@@ -173,11 +183,16 @@ def _answer_ask(
     rt: Runtime,
     where: tuple,
     vector,
+    given: frozenset[tuple[str, str]] = frozenset(),
 ) -> AskResult:
-    """``where``: (single, lead, case, documents) as search_ask takes them."""
+    """``where``: (single, lead, case, documents) as search_ask takes them; ``given``: the
+    statements a follow-up's earlier answer already gave, not repeated."""
     found = search_ask(text, whole, context, rt.retriever, *where)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.lexical.tokenize)
+    pool = for_population(pool, found.analysis)
+    pool = _not_given(pool, given)
     chosen = complete_regimen(select(pool), pool, found.analysis)
+    chosen = with_first_steps(chosen, pool, found.analysis)
     signals = Signals(
         coverage=found.coverage,
         question_coverage=shared.question_coverage,
@@ -212,7 +227,9 @@ def _compose(question: str, answered: list[AskResult], engine: Engine, whole) ->
         [a.chosen for a in answered],
         MAX_BULLETS + len(REGIMEN_PARTS) + EXTRA_PER_ASK * (len(answered) - 1),
     )
-    draft, dropped = verify_draft(engine.write(answered[0].analysis, chosen))
+    lead = answered[0].analysis
+    lead.asks = [a.analysis for a in answered] if len(answered) > 1 else []
+    draft, dropped = verify_draft(engine.write(lead, chosen))
     bottom, sections, references = number(draft)
     if not sections and not bottom.text:
         return _abstention(question, whole.hits, "Every candidate statement failed verification.")
@@ -235,12 +252,35 @@ def _validate(question: str, audience: str) -> str:
     return question
 
 
+def _parent_topic(parent: Article) -> list[str]:
+    return list(parent.metadata.get("topic_terms") or [])
+
+
 def _with_context(question: str, parent: Article | None) -> str:
     """A follow-up carries the earlier question's topic into retrieval."""
     if parent is None:
         return question
-    topic = parent.metadata.get("topic_terms") or []
-    return f"{question} {' '.join(topic)}"
+    return " ".join([question, *_parent_topic(parent)])
+
+
+def _not_given(pool: list[Candidate], given: frozenset[tuple[str, str]]) -> list[Candidate]:
+    """A follow-up does not repeat its earlier answer, except a statement that answers the
+    follow-up as well as anything else does (the potassium check the B12 answer mentioned)."""
+    if not given or not pool:
+        return pool
+    best = max(c.coverage for c in pool)
+    return [c for c in pool if (c.passage.id, c.quote) not in given or c.coverage >= best]
+
+
+def _given(parent: Article | None) -> frozenset[tuple[str, str]]:
+    """What the earlier answer of a follow-up already said: (passage id, quote) pairs."""
+    if parent is None:
+        return frozenset()
+    evidence = [
+        *parent.bottom_line.evidence,
+        *(e for b in parent.all_bullets() for e in b.evidence),
+    ]
+    return frozenset((e.passage_id, e.quote) for e in evidence)
 
 
 def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:

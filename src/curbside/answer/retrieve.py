@@ -81,7 +81,7 @@ def search_ask(
     if single:
         result = whole
     else:
-        subject = text if _names_subject(text, retriever) else f"{lead} {text}"
+        subject = text if names_subject(text, retriever) else f"{lead} {text}"
         missing = [t for t in whole_analysis.topic_terms if t.lower() not in subject.lower()]
         subject = " ".join([subject, *missing])
         result = retriever.search(f"{case} {subject}", k=RETRIEVE_K)
@@ -138,7 +138,7 @@ def _ask_analysis(
     return own
 
 
-def _names_subject(text: str, retriever: Retriever) -> bool:
+def names_subject(text: str, retriever: Retriever) -> bool:
     """Whether an ask says what it is about: "what are their time limits?" does not."""
     idf = retriever.lexical.idf_table()
     rare = [t for t in retriever.lexical.tokenize(text) if idf(t) >= SUBJECT_IDF]

@@ -69,6 +69,11 @@ INTENT_WORDS = {
         re.I,
     ),
     "prognosis": re.compile(r"\b(prognos\w*|mortality|survival|outcomes?|risk of)\b", re.I),
+    "referral": re.compile(
+        r"\b(refer\w*|admi(t|tted|ssion)|hospital|specialist|urgent\w*|2-week|escalat\w*|"
+        r"same[- ]day)\b",
+        re.I,
+    ),
     "definition": re.compile(r"\b(is an?|are|defined|refers to|characteri[sz]ed)\b", re.I),
     "treatment": re.compile(
         r"\b(recommend\w*|first-line|prefer\w*|treat\w*|offer\w*|"
@@ -162,7 +167,10 @@ POPULATION_WORDS = {
         r"adolescen\w*|bab(y|ies)|months? of age|years? of age)\b",
         re.I,
     ),
-    "pregnancy": re.compile(r"\b(pregnan\w*|breastfeed\w*|antenatal|trimester)\b", re.I),
+    # "non-pregnant women" is a statement about women who are not pregnant.
+    "pregnancy": re.compile(
+        r"\b((?<!non-)(?<!non )(?<!not )pregnan\w*|breastfeed\w*|antenatal|trimester)\b", re.I
+    ),
     "renal impairment": re.compile(r"\b(renal|kidney|egfr|creatinine clearance|dialysis)\b", re.I),
     "older adults": re.compile(r"\b(older|elderly|frail)\b", re.I),
 }

@@ -21,6 +21,8 @@ PATIENT_DISCLAIMER = (
     "This is general information from medical guidelines, not advice for you personally. "
     "Talk to your doctor, nurse or pharmacist before you start, stop or change any treatment."
 )
+# Said beside every reference that reaches the reader through a bundled summary.
+SUMMARY_NOTE = "Summarised in the Curbside demonstration library, not clinically reviewed."
 ABSTAIN_TEXT = "The library holds no guideline evidence for this question."
 STATUS_LABELS = {
     "submitted": "Submitted",
@@ -76,6 +78,10 @@ class Section(BaseModel):
 
 
 class Reference(BaseModel):
+    """A numbered reference. For a statement attributed to a listed source (``source_key``
+    set), title to kind are that source's; ``document_id`` and ``summary_title`` name the
+    library document that summarises it. Otherwise it is the library document itself."""
+
     n: int
     document_id: str
     title: str
@@ -85,7 +91,11 @@ class Reference(BaseModel):
     kind: str
     demonstration: bool = False
     reviewed: bool | None = None
+    # The published sources a whole-document reference summarises (bundled summaries).
     sources: list[dict[str, Any]] = Field(default_factory=list)
+    source_key: str | None = None
+    summary_title: str | None = None
+    note: str | None = None
 
 
 class Article(BaseModel):

@@ -114,6 +114,7 @@ def score_case(
                 keys.get(r.document_id, "").rsplit("#", 1)[-1],
             }
             or r.title.startswith(expected)
+            or (r.summary_title or "").startswith(expected)
             for r in article.references
         )
     return result
@@ -174,7 +175,8 @@ def on_topic(case: dict[str, Any], article: Article, expected_title: str | None)
     topic = _topic_words(f"{case.get('topic', '')} {expected_title or ''}")
     if not topic:
         return True
-    return all(_topic_words(r.title) & topic for r in article.references)
+    # An attributed reference is judged by the library document that summarises it.
+    return all(_topic_words(r.summary_title or r.title) & topic for r in article.references)
 
 
 def summarise(results: list[CaseResult]) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from lxml import etree, html
 
 from ..errors import IngestError
 from ..models import KINDS, ParsedDocument, Section
+from .attribution import declared_keys, document_attribution, mark_statements, take_boundaries
+from .chunking import SECTION_GAP
 from .textutil import clean_inline, decode_text, parse_year, sha256, text_sections
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
@@ -60,12 +62,25 @@ def read_markdown(path: Path, raw: bytes, key: str | None = None) -> ParsedDocum
             raise IngestError(str(path), f"front matter is not valid YAML: {exc}", line) from None
         if not isinstance(meta, dict):
             raise IngestError(str(path), "front matter must be a mapping of fields", 2)
+        first_line = text.count("\n", 0, m.end()) + 1
+        keys = declared_keys(meta.get("sources"), m.group(1), str(path))
         text = text[m.end() :]
-    sections = _markdown_sections(text, str(meta.get("title") or ""))
+    else:
+        first_line, keys = 1, {}
+    statement_keys: list[tuple[str, ...]] = []
+    if keys:
+        # A demonstration topic that names its sources' keys attributes every statement.
+        strict = bool(meta.get("demonstration"))
+        text, statement_keys = mark_statements(text, keys, first_line, str(path), strict)
+    sections = _markdown_sections(text, str(meta.get("title") or ""), statement_keys)
     title = str(meta.get("title") or (sections[0].path[0] if sections else path.stem))
     sources = meta.get("sources") or []
     url = meta.get("url") or next((s.get("url") for s in sources if isinstance(s, dict)), None)
     extra = {k: v for k, v in meta.items() if k not in {"title", "publisher", "year", "url"}}
+    if keys:
+        extra["attribution"] = document_attribution(
+            [s for s in sections if s.text.strip()], SECTION_GAP
+        )
     return _document(
         path,
         title,
@@ -91,11 +106,14 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _markdown_sections(text: str, title: str) -> list[Section]:
+def _markdown_sections(
+    text: str, title: str, statement_keys: list[tuple[str, ...]] | None = None
+) -> list[Section]:
     stack: list[tuple[int, str]] = []
     sections: list[Section] = []
     body: list[str] = []
     in_fence = False
+    next_statement = 0
 
     def path() -> tuple[str, ...]:
         names = [name for _, name in stack]
@@ -104,10 +122,16 @@ def _markdown_sections(text: str, title: str) -> list[Section]:
         return tuple(names) or (title or "Document",)
 
     def flush() -> None:
+        nonlocal next_statement
         chunk = clean_inline(_MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", "\n".join(body))))
         chunk = re.sub(r"<!--.*?-->", "", chunk, flags=re.S).strip()
+        statements: tuple = ()
+        if statement_keys:
+            chunk, statements, next_statement = take_boundaries(
+                chunk, statement_keys, next_statement
+            )
         if chunk:
-            sections.append(Section(path=path(), text=chunk))
+            sections.append(Section(path=path(), text=chunk, statements=statements))
         body.clear()
 
     for line in text.split("\n"):

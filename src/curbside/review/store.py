@@ -268,8 +268,9 @@ def append_audit(
     version_before: int | None = None,
     version_after: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    conn.execute(
+) -> int:
+    """Add an entry to the trail; returns its id."""
+    result = conn.execute(
         LOG.insert().values(
             at=now(),
             actor=actor[:320],
@@ -280,6 +281,7 @@ def append_audit(
             detail=detail or {},
         )
     )
+    return result.inserted_primary_key[0]
 
 
 def audit_rows(conn: Connection, article_id: str | None = None) -> Iterator[dict[str, Any]]:

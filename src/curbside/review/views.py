@@ -12,12 +12,13 @@ from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 from ..articles.model import Article
-from ..errors import BadRequest, NotFound
+from ..errors import NotFound
 from ..store.base import Store
+from . import queue
 from . import store as q
 from .edits import SectionDiff, diff_articles
+from .queue import QueueItem
 from .service import article_from_row
-from .workflow import OPEN_STATUSES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -44,19 +45,6 @@ class ReaderView:
     approvals: list[Approval]  # of the version shown: "Reviewed by …, approved on …"
     newer_version_pending: bool  # a later version awaits review
     sources_updated: bool  # a cited document changed since the approval shown
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    id: str
-    slug: str
-    question: str
-    audience: str
-    status: str
-    version: int
-    abstained: bool
-    updated_at: str
-    claimed_by: str | None
 
 
 @dataclass(frozen=True)
@@ -131,30 +119,9 @@ def reader_view(store: Store, id_or_slug: str) -> ReaderView:
 def review_queue(
     store: Store, status: str | None = None, topic: str | None = None, limit: int = 100
 ) -> list[QueueItem]:
-    """Articles awaiting reviewers, oldest first; one status, or every open one.
-
-    ``topic`` matches words of the question (case-insensitive).
-    """
-    if status is not None and status not in STATUSES:
-        raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
-    statuses = [status] if status else list(OPEN_STATUSES)
-    with store.review.reading() as conn:
-        rows = q.articles_by_status(conn, statuses, topic, min(max(limit, 1), 1000))
-        claimed = q.last_actors(conn, [r["id"] for r in rows], "claim")
-    return [
-        QueueItem(
-            id=r["id"],
-            slug=r["slug"],
-            question=r["question"],
-            audience=r["audience"],
-            status=r["status"],
-            version=r["version"],
-            abstained=bool(r["abstained"]),
-            updated_at=r["updated_at"],
-            claimed_by=claimed.get(r["id"]),
-        )
-        for r in rows
-    ]
+    """Articles awaiting reviewers and not set aside, oldest first, each follow-up after
+    the question it follows; one status, or every open one (see review.queue)."""
+    return queue.review_queue(store, "all", status, topic, limit).items
 
 
 def list_versions(store: Store, id_or_slug: str) -> list[VersionInfo]:

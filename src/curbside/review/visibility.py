@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from ..store import schema
 from ..store.base import Store
 from . import store as q
-from .workflow import OPEN_STATUSES
+from .queue import counts as queue_counts
 
 A, AP, ASK = schema.articles, schema.approvals, schema.article_askers
 MAX_KEYS = 50  # related questions are at most a handful; this bounds the IN list
@@ -178,7 +178,6 @@ def recent_unreviewed(store: Store, limit: int) -> list[dict[str, Any]]:
 
 
 def awaiting_review(store: Store) -> int:
-    """How many answers wait for a reviewer (the default queue), for the reviewer's home page."""
-    query = select(func.count()).select_from(A).where(A.c.status.in_(list(OPEN_STATUSES)))
-    with store.review.reading() as conn:
-        return conn.execute(query).scalar_one()
+    """How many answers wait for a reviewer (the queue's Answers tab: neither abstentions nor
+    questions set aside), for the reviewer's home page."""
+    return queue_counts(store)["answers"]

@@ -86,6 +86,11 @@ def _login_throttle(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.login_throttle])
 
 
+@migration("0007_set_aside")
+def _set_aside(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.set_aside])
+
+
 def _add_column(conn: Connection, table: str, column: str, sql_type: str) -> bool:
     """Add a column a database made before it lacks (a new one has it from create_all)."""
     if column in {c["name"] for c in inspect(conn).get_columns(table)}:

@@ -236,6 +236,20 @@ login_throttle = Table(
     Column("updated_at", String(40), nullable=False),
 )
 
+# ---- set aside from the review queue (migration 0007_set_aside) -----------------------------
+# Junk questions and abstentions a reviewer put out of the queue, with why. Restoring deletes
+# the row; the audit trail keeps both actions. The article's status is untouched: setting
+# aside is triage, not a review decision.
+set_aside = Table(
+    "article_set_aside",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("set_by", String(40), nullable=False),  # users.id
+    Column("set_at", String(40), nullable=False),
+)
+
+
 # ---- several app servers (migrations 0009 and 0011) -----------------------------------------
 # Each search index (one per app server folder) records the last log entry it holds; the log
 # is trimmed only up to the slowest index seen in the last week (a longer-idle one rebuilds).

@@ -23,15 +23,18 @@ from .ratelimit import SharedLimiter
 from .routes import (
     about,
     account,
+    admin,
     api,
     api_review,
     api_users,
     articles,
     docs,
+    editor,
     library,
     pages,
     review,
     review_actions,
+    review_queue,
 )
 from .security import SecurityHeaders
 from .service import ArticlePages, Asker, release_index_writer
@@ -84,7 +87,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # setting is the one list (serve.py turns uvicorn's own handling off).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    routers = (pages, articles, library, account, about, review, review_actions)
+    routers = (
+        pages,
+        articles,
+        library,
+        account,
+        about,
+        review_queue,
+        review,
+        review_actions,
+        editor,
+        admin,
+    )
     for module in (*routers, api, api_review, api_users, docs):
         app.include_router(module.router)
     return app

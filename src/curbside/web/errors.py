@@ -12,6 +12,8 @@
     ├── AskingDisabled (here)             403
     ├── Conflict, InvalidTransition       409, JSON adds current_version, current_status
     ├── RateLimited (here)                429, with Retry-After
+    ├── UploadTooLarge (here)             413 (an editor's upload over the size limit)
+    ├── LengthRequired (here)             411 (an upload that does not say its size)
     ├── SearchError, StoreError           503
     └── anything else                     500
 
@@ -63,6 +65,14 @@ class RateLimited(CurbsideError):
         )
 
 
+class UploadTooLarge(CurbsideError):
+    """An upload larger than CURBSIDE_MAX_DOCUMENT_BYTES allows (refused before reading it)."""
+
+
+class LengthRequired(CurbsideError):
+    """An upload sent without Content-Length: its size cannot be bounded before reading."""
+
+
 # First match wins: subclasses before their parents.
 STATUS_BY_ERROR: list[tuple[type[CurbsideError], int]] = [
     (NotFound, 404),
@@ -72,6 +82,8 @@ STATUS_BY_ERROR: list[tuple[type[CurbsideError], int]] = [
     (AskingDisabled, 403),
     (Conflict, 409),
     (RateLimited, 429),
+    (UploadTooLarge, 413),
+    (LengthRequired, 411),
     (SearchError, 503),
     (StoreError, 503),
 ]
@@ -81,6 +93,8 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "This changed meanwhile",
+    411: "The upload must say its size",
+    413: "The upload is too large",
     422: "That request cannot be answered",
     429: "Too many questions",
     500: "Something went wrong",

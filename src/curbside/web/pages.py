@@ -131,6 +131,16 @@ def _title_addition(article: Article, title: str) -> edits.ReviewerAddition | No
     return found
 
 
+def by_quote(items: list) -> list[tuple[object, list[int]]]:
+    """Evidence grouped by quote: a statement with two sources is one quote citing both."""
+    groups: dict[tuple[str, str], tuple[object, list[int]]] = {}
+    for e in items:
+        numbers = groups.setdefault((e.passage_id, e.quote), (e, []))[1]
+        if e.ref not in numbers:
+            numbers.append(e.ref)
+    return [(e, sorted(numbers)) for e, numbers in groups.values()]
+
+
 class Pages:
     """Renders templates with the context every page shares."""
 
@@ -147,6 +157,7 @@ class Pages:
             long_date=long_date,
             quote_text=quote_text,
             passage_blocks=passage_blocks,
+            by_quote=by_quote,
             status_label=lambda s: STATUS_LABELS.get(s, s),
             markdown=markdown,
             json_text=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),

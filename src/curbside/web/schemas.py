@@ -1,4 +1,4 @@
-"""JSON shapes of the API beyond the article contract (which is ``answer.article.Article``)."""
+"""JSON shapes of the API beyond the article contract (which is ``articles.model.Article``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..answer.pipeline import MAX_QUESTION_CHARS
 from ..articles.model import Audience
+from ..library.attribution import passage_statements
 from ..models import Document, Passage
 
 
@@ -57,6 +58,12 @@ class SearchOut(BaseModel):
     hits: list[SearchHitOut]
 
 
+class StatementOut(BaseModel):
+    start: int = Field(description="Offset of the statement in the passage text.")
+    end: int
+    sources: list[str] = Field(description="Keys of the document's sources it came from.")
+
+
 class PassageOut(BaseModel):
     id: str
     ord: int
@@ -64,6 +71,11 @@ class PassageOut(BaseModel):
     text: str
     page: int | None
     retired: bool
+    statements: list[StatementOut] = Field(
+        default_factory=list,
+        description="For a document whose statements name their sources: each statement's "
+        "place in the text and the keys (in `sources`) it came from.",
+    )
 
 
 class DocumentOut(BaseModel):
@@ -79,7 +91,8 @@ class DocumentOut(BaseModel):
     ingested_at: str
     demonstration: bool
     sources: list[dict[str, Any]] = Field(
-        description="For a bundled summary: the published sources it summarises."
+        description="For a bundled summary: the published sources it summarises, each with "
+        "the `key` its statements cite it by."
     )
     passages: list[PassageOut]
 
@@ -106,6 +119,10 @@ class DocumentOut(BaseModel):
                     text=p.text,
                     page=p.page,
                     retired=p.retired,
+                    statements=[
+                        StatementOut(start=s, end=e, sources=k)
+                        for s, e, k in passage_statements(doc.meta, p.char_start, p.char_end)
+                    ],
                 )
                 for p in passages
             ],

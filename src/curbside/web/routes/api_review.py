@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from ...articles.model import Article
 from ...errors import NotFound
 from ...review import accounts, service, views, visibility
+from ...review import queue as review_queue
 from ..auth import OVERSIGHT, ApiViewer, Viewer, api_needs
 from ..deps import WebDep
 from ..review_schemas import (
@@ -78,9 +79,17 @@ def queue(
         str | None, Query(max_length=200, description="Words of the question.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    view: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="answers, abstentions, set_aside, or all (everything not set aside).",
+        ),
+    ] = "all",
 ) -> list[views.QueueItem]:
-    """Articles awaiting reviewers, oldest first (reviewers and administrators)."""
-    return views.review_queue(web.rt.store, status, topic, limit)
+    """Articles awaiting reviewers, oldest first, each follow-up after the question it follows
+    (reviewers and administrators)."""
+    return review_queue.review_queue(web.rt.store, view, status, topic, limit).items
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""Reviewers' pages: the queue, one article's review page, its versions, diffs and audit trail.
+"""Reviewers' pages: one article's review page, its versions, diffs and audit trail (the
+queue is in review_queue.py).
 
 The actions (claim, edit, approve, …) are form POSTs in review_actions.py; they render the
 review page through ``review_page`` here when they must show an error beside the form.
@@ -13,8 +14,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ... import articles
-from ...review import views
-from ...review.workflow import ACTIONS, STATUSES, allowed
+from ...review import audit_text, queue, views
+from ...review.workflow import ACTIONS, allowed
 from ..auth import OVERSIGHT, PageViewer, Viewer, require_any
 from ..deps import WebDep
 from ..review_form import ChangedBullet, EditForm
@@ -56,6 +57,7 @@ def review_page(
     article = articles.load(store.articles, article_id)
     trail = views.audit_trail(store, article.id)
     claims = [e.actor for e in trail if e.action == "claim"]
+    names = _names(web)
     can = {a: allowed(article.status, a, viewer.role) for a in ACTIONS}
     unsaved_note = form.note if (form and unsaved is not None) else ""
     if form is not None and unsaved is not None:
@@ -65,7 +67,7 @@ def review_page(
         request,
         a=article,
         view=views.reader_view(store, article.id),
-        claimed_by=claims[-1] if claims else None,
+        claimed_by=queue.person(names, claims[-1]) if claims else None,
         can=can,
         done=DONE.get(done or ""),
         error=error,
@@ -77,22 +79,6 @@ def review_page(
         refs={r.n: r for r in article.references},
     )
     return HTMLResponse(html, status)
-
-
-@router.get("/review", response_class=HTMLResponse)
-def queue(
-    request: Request,
-    web: WebDep,
-    viewer: PageViewer,
-    status: Annotated[str, Query(max_length=40)] = "",
-    topic: Annotated[str, Query(max_length=200)] = "",
-) -> HTMLResponse:
-    require_any(viewer, *OVERSIGHT)
-    items = views.review_queue(web.rt.store, status or None, topic.strip() or None)
-    html = web.pages.render(
-        "review_queue.html", request, items=items, status=status, topic=topic, statuses=STATUSES
-    )
-    return HTMLResponse(html)
 
 
 @router.get("/review/audit.jsonl")
@@ -134,8 +120,14 @@ def versions(request: Request, web: WebDep, viewer: PageViewer, article_id: str)
     article = articles.load(web.rt.store.articles, article_id)
     found = views.list_versions(web.rt.store, article.id)
     approved = {a.version for a in views.reader_view(web.rt.store, article.id).approvals}
+    names = _names(web)
     html = web.pages.render(
-        "review_versions.html", request, a=article, versions=found, approved=approved
+        "review_versions.html",
+        request,
+        a=article,
+        versions=found,
+        approved=approved,
+        names={v.created_by: queue.person(names, v.created_by) for v in found},
     )
     return HTMLResponse(html)
 
@@ -163,19 +155,28 @@ def audit(request: Request, web: WebDep, viewer: PageViewer, article_id: str) ->
     require_any(viewer, *OVERSIGHT)
     article = articles.load(web.rt.store.articles, article_id)
     entries = views.audit_trail(web.rt.store, article.id)
+    names = _names(web)
     html = web.pages.render(
-        "review_audit.html", request, a=article, entries=[_entry(e) for e in entries]
+        "review_audit.html", request, a=article, entries=[audit_row(e, names) for e in entries]
     )
     return HTMLResponse(html)
 
 
-def _entry(entry: views.AuditEntry) -> dict[str, Any]:
-    """An audit entry with its detail split into what a reader of the trail looks for."""
-    detail = dict(entry.detail)
+def _names(web: WebDep) -> dict[str, str]:
+    with web.rt.store.review.reading() as conn:
+        return queue.actor_names(conn)
+
+
+def audit_row(entry: views.AuditEntry, names: dict[str, str]) -> dict[str, Any]:
+    """An audit entry as the pages show it: who by name, what as a sentence, and the
+    reviewer's own words (the raw detail stays in the JSON lines export)."""
+    detail = entry.detail or {}
     return {
         "e": entry,
-        "comment": detail.pop("comment", ""),
-        "status_before": detail.pop("status_before", None),
-        "status_after": detail.pop("status_after", None),
-        "rest": detail,
+        "who": queue.person(names, entry.actor),
+        "sentence": audit_text.describe(entry, names),
+        "comment": detail.get("comment", ""),
+        "texts": audit_text.edit_texts(detail),
+        "status_before": detail.get("status_before"),
+        "status_after": detail.get("status_after"),
     }
