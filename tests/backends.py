@@ -51,3 +51,15 @@ def database_url(backend: str) -> Iterator[str | None]:
         return
     with postgres_schema() as url:
         yield url
+
+
+# Imported by the conftest of each package whose tests run on every backend (store, review,
+# web, answer): they override the SQLite-only fixtures of tests/conftest.py.
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def session_backend(request) -> str:
+    return request.param

@@ -15,7 +15,6 @@ from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
 
 from .. import backends
-from ..backends import BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -46,11 +45,5 @@ def _document_id(rt: Runtime, title_start: str) -> str:
 
 
 # These tests run on every backend (PostgreSQL skipped only where no server is named).
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def session_backend(request) -> str:
-    return request.param
+backend = backends.backend
+session_backend = backends.session_backend

@@ -12,7 +12,7 @@ from curbside.articles.model import Article
 from curbside.review import accounts
 from curbside.review.accounts import OPERATOR, User
 
-from ..backends import BACKENDS
+from .. import backends
 
 GUIDELINE = """---
 title: Iron deficiency anaemia in adults
@@ -102,11 +102,5 @@ def reader(store) -> User:
 
 
 # These tests run on every backend (PostgreSQL skipped only where no server is named).
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def session_backend(request) -> str:
-    return request.param
+backend = backends.backend
+session_backend = backends.session_backend

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from ..backends import BACKENDS
-
+from .. import backends
 
 # These tests run on every backend (PostgreSQL skipped only where no server is named).
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def session_backend(request) -> str:
-    return request.param
+backend = backends.backend
+session_backend = backends.session_backend

@@ -20,7 +20,6 @@ from curbside.settings import Settings
 from curbside.web import create_app
 
 from .. import backends
-from ..backends import BACKENDS
 
 with warnings.catch_warnings():
     # Starlette prefers httpx2 for its test client; httpx works the same for these tests.
@@ -136,11 +135,5 @@ def browser():
 
 
 # These tests run on every backend (PostgreSQL skipped only where no server is named).
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def session_backend(request) -> str:
-    return request.param
+backend = backends.backend
+session_backend = backends.session_backend
