@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import NGC, SHARED
 
-from curbside.answer.article import Article
 from curbside.answer.verify import unsupported_numbers
+from curbside.articles.model import Article
 from curbside.cli import app
 from curbside.eval.metrics import percentile
 

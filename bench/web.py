@@ -63,7 +63,7 @@ def approve_all(home: Path, article_ids: list[str]) -> None:
             store, accounts.OPERATOR, email="bench@example.org", name="Bench", role="reviewer"
         )
         for article_id in article_ids:
-            seen = store.get_article(article_id)["version"]
+            seen = store.articles.get_article(article_id)["version"]
             claimed = service.claim(store, reviewer, article_id, seen)
             service.approve(store, reviewer, article_id, claimed.version)
     finally:

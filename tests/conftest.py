@@ -1,4 +1,8 @@
-"""Shared fixtures: every test gets its own real SQLite file and search index in tmp_path."""
+"""Shared fixtures: every test gets its own real database and search index in tmp_path.
+
+The database is a SQLite file unless a package's conftest parametrises ``backend`` over
+``tests.backends.BACKENDS`` (store, review, web, answer, the conformance suites): those
+tests run on PostgreSQL too, each in a schema of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from curbside.library.ingest import IngestReport, ingest
 from curbside.library.records import FieldMap
 from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
+
+from . import backends
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 if not SHARED.exists():  # CI lays shared/ beside the clone
@@ -26,8 +32,26 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", database_url=None)
+def backend() -> str:
+    """The database a test runs on; packages that run on both override this."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def session_backend() -> str:
+    """The database of session-wide libraries; overridden like ``backend``."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(backend: str) -> Iterator[str | None]:
+    with backends.database_url(backend) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings(home=tmp_path / "home", database_url=database_url)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .articles.model import AUDIENCES
 from .errors import CurbsideError
 from .library.bundled import bundled_key, bundled_paths
 from .library.ingest import IngestReport, discover, ingest
@@ -20,6 +21,7 @@ from .review.cli import audit_app, users_app
 from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
 from .settings import settings_from_environment
+from .store.cli import export_cmd, import_cmd
 
 app = typer.Typer(
     help="Cited, verified answers to clinical questions from your own library.",
@@ -30,6 +32,8 @@ eval_app = typer.Typer(help="Measure retrieval and answer quality.", no_args_is_
 app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.command("export")(export_cmd)
+app.command("import")(import_cmd)
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
 
@@ -169,30 +173,7 @@ def search(
     finally:
         rt.close()
     if as_json:
-        out.print_json(
-            json.dumps(
-                {
-                    "query": query,
-                    "corrections": result.corrections,
-                    "took_ms": result.took_ms,
-                    "hits": [
-                        {
-                            "rank": i,
-                            "score": round(h.score, 4),
-                            "passage_id": h.passage.id,
-                            "document_id": h.document.id,
-                            "title": h.document.title,
-                            "publisher": h.document.publisher,
-                            "year": h.document.year,
-                            "kind": h.document.kind,
-                            "section": h.passage.section_path,
-                            "text": h.passage.text,
-                        }
-                        for i, h in enumerate(result.hits, start=1)
-                    ],
-                }
-            )
-        )
+        out.print_json(json.dumps(result.as_json(query)))
         return
     for wrong, right in result.corrections.items():
         out.print(f"[yellow]Showing results for {right!r} (you typed {wrong!r})[/yellow]")
@@ -215,7 +196,7 @@ def search(
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A clinical question.")],
-    audience: Annotated[str, typer.Option(help="clinician or patient")] = "clinician",
+    audience: Annotated[str, typer.Option(help=" or ".join(AUDIENCES))] = "clinician",
     follow_up: Annotated[
         str | None, typer.Option("--follow-up", help="Article id to follow up")
     ] = None,
@@ -232,8 +213,8 @@ def ask(
 
     rt = _runtime()
     try:
-        chosen = engine_for(rt.settings, engine, vocab=rt.retriever.vocab)
-        if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+        chosen = engine_for(rt.settings, engine, vocab=rt.retriever.lexical.vocab)
+        if rt.needs_bundled_library():
             load_bundled(rt, quiet=as_json)  # the first run of a new install
         article = answer(
             question, rt, audience=audience, follow_up_of=follow_up, fresh=fresh, engine=chosen
@@ -262,7 +243,7 @@ def serve(
     rt = _runtime()
     try:
         # Load the bundled library here, once, rather than racing for it in every worker.
-        if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+        if rt.needs_bundled_library():
             _print_report(load_bundled(rt, quiet=True))
     finally:
         rt.close()
@@ -328,9 +309,9 @@ def eval_answers(
         _fail(str(exc), 2)
     rt = _runtime()
     try:
-        vocab = rt.retriever.vocab
+        vocab = rt.retriever.lexical.vocab
         llm = engine_for(rt.settings, engine, vocab=vocab) if engine != "extractive" else None
-        if rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+        if rt.needs_bundled_library():
             load_bundled(rt, quiet=as_json)
         both = {"extractive": evaluate_answers(rt, loaded)}
         if llm is not None:
@@ -371,7 +352,7 @@ def eval_abstention(
         _fail("give at least one --beir folder or --cases file", 2)
     rt = _runtime() if cases else None  # case files are answered over the configured library
     try:
-        if rt and rt.store.stats()["documents"] == 0 and not rt.store.library_version():
+        if rt and rt.needs_bundled_library():
             load_bundled(rt, quiet=True)
         cache = abstention.title_cache_dir()
         collected = abstention.collect(beir or [], cases or [], rt, limit, console, cache)

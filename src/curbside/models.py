@@ -9,6 +9,11 @@ KINDS = ("guideline", "review", "trial", "label", "consumer", "textbook", "proto
 SECTION_SEP = " › "
 
 
+def passage_id(document_id: str, ord: int) -> str:
+    """A passage's id: its document version's id and its position in it."""
+    return f"{document_id}-{ord}"
+
+
 @dataclass(frozen=True)
 class Section:
     """A run of text under one heading path, as a reader found it."""

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from .answer.article import STATUS_LABELS, Article
+from .articles.model import STATUS_LABELS, Article
 
 
 def _marks(citations: list[int]) -> str:

@@ -14,15 +14,18 @@ from curbside.cli import load_bundled
 from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
 
+from .. import backends
+
 
 @pytest.fixture(scope="session")
-def library(tmp_path_factory) -> Iterator[Runtime]:
+def library(tmp_path_factory, session_backend) -> Iterator[Runtime]:
     home = tmp_path_factory.mktemp("bundled-library") / "home"
-    rt = open_runtime(Settings(home=home, database_url=None))
-    report = load_bundled(rt, quiet=True)
-    assert not report.failed, report.failed
-    yield rt
-    rt.close()
+    with backends.database_url(session_backend) as url:
+        rt = open_runtime(Settings(home=home, database_url=url))
+        report = load_bundled(rt, quiet=True)
+        assert not report.failed, report.failed
+        yield rt
+        rt.close()
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +42,8 @@ def _document_id(rt: Runtime, title_start: str) -> str:
     docs = [d for d in rt.store.list_documents(limit=500) if d.title.startswith(title_start)]
     assert len(docs) == 1, [d.title for d in docs]
     return docs[0].id
+
+
+# These tests run on every backend (PostgreSQL skipped only where no server is named).
+backend = backends.backend
+session_backend = backends.session_backend

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from curbside.answer.article import ABSTAIN_TEXT, Article
 from curbside.answer.verify import unsupported_numbers
+from curbside.articles.model import ABSTAIN_TEXT, Article
 from curbside.library.attribution import keys_for_span, source_for_key
 from curbside.store.sql import SQLStore
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from curbside.answer.abstain import out_of_scope, unfamiliar_words, unknown_topics
-from curbside.answer.article import ABSTAIN_TEXT
 from curbside.answer.calibration import ABSTENTION
 from curbside.answer.pipeline import answer
 from curbside.answer.topics import topic_index
+from curbside.articles.model import ABSTAIN_TEXT
 from curbside.runtime import Runtime
 from curbside.search.vocabulary import load_vocabulary
 

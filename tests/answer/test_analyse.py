@@ -106,7 +106,7 @@ def test_a_two_decimal_weight_is_read_whole():
 
 def test_entities_come_from_the_vocabulary(library: Runtime):
     question = "What dose of hydroxocobalamin for pernicious anaemia?"
-    analysis = analyse(question, library.retriever.plan(question), library.retriever.vocab)
+    analysis = analyse(question, library.retriever.plan(question), library.retriever.lexical.vocab)
     entities = {(e.text, e.type) for e in analysis.entities}
     assert ("hydroxocobalamin", "drug") in entities
     assert ("pernicious anaemia", "condition") in entities
@@ -115,7 +115,7 @@ def test_entities_come_from_the_vocabulary(library: Runtime):
 
 def test_a_question_without_known_entities_has_no_topic_terms(library: Runtime):
     question = "How do I fix a puncture in a bicycle tyre?"
-    analysis = analyse(question, library.retriever.plan(question), library.retriever.vocab)
+    analysis = analyse(question, library.retriever.plan(question), library.retriever.lexical.vocab)
     assert analysis.entities == []
     assert analysis.topic_terms == []
     assert analysis.intent == "treatment"

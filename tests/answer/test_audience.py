@@ -6,7 +6,6 @@ from collections import Counter
 
 import pytest
 
-from curbside.answer.article import DISCLAIMER, PATIENT_DISCLAIMER, Article
 from curbside.answer.audience import (
     PATIENT_FRAME,
     emergency_notice,
@@ -18,6 +17,7 @@ from curbside.answer.audience import (
 from curbside.answer.pipeline import answer
 from curbside.answer.plain import clinician_only
 from curbside.answer.verify import quantities, unsupported_numbers
+from curbside.articles.model import DISCLAIMER, PATIENT_DISCLAIMER, Article
 from curbside.runtime import Runtime
 
 from .invariants import assert_contract

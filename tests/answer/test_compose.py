@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from curbside.answer.analyse import Analysis
-from curbside.answer.article import SUMMARY_NOTE
 from curbside.answer.compose import (
     ORDER,
     Draft,
@@ -16,6 +15,7 @@ from curbside.answer.compose import (
     section_title,
 )
 from curbside.answer.evidence import Candidate
+from curbside.articles.model import SUMMARY_NOTE
 from curbside.models import SECTION_SEP, Document, Passage
 
 

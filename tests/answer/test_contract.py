@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from curbside.answer.article import ABSTAIN_TEXT, Article
 from curbside.answer.pipeline import MAX_QUESTION_CHARS, answer
 from curbside.answer.topics import topic_index
+from curbside.articles.model import ABSTAIN_TEXT, Article
 from curbside.cli import app
 from curbside.errors import BadRequest, QuestionTooLong
 from curbside.runtime import Runtime

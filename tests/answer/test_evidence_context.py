@@ -3,7 +3,6 @@ from the quote, and whether the bullet shortened it."""
 
 from __future__ import annotations
 
-from curbside.answer.article import Evidence
 from curbside.answer.evidence_context import (
     CONTEXT_CHARS,
     attach,
@@ -14,6 +13,7 @@ from curbside.answer.evidence_context import (
 )
 from curbside.answer.pipeline import answer
 from curbside.answer.verify import quantities
+from curbside.articles.model import Evidence
 from curbside.models import Passage
 from curbside.runtime import Runtime
 

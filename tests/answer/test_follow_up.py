@@ -62,7 +62,7 @@ def test_follow_up_population_is_recognised(library: Runtime, parent):
 
 def test_follow_up_is_stored_in_the_thread(library: Runtime, parent):
     follow = answer("And for children?", library, follow_up_of=parent.id)
-    row = library.store.get_article(follow.id)
+    row = library.store.articles.get_article(follow.id)
     assert row["thread_id"] == parent.id
     assert row["parent_id"] == parent.id
 

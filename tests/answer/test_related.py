@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from curbside.answer.articles import question_key, slugify
 from curbside.answer.pipeline import answer
 from curbside.answer.related import for_page, heading_questions, stored_questions
 from curbside.answer.topics import Topic, subject_of, topic_index
+from curbside.articles.identity import question_key, slugify
 from curbside.cli import load_bundled
 from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
@@ -42,7 +42,7 @@ def test_related_questions_are_earlier_questions_on_the_same_concept(own_library
     assert "What colchicine dose treats an acute gout flare?" not in related
     assert "How do I fix a puncture in a bicycle tyre?" not in related
     assert third.question not in related and len(related) <= 5
-    row = own_library.store.get_article(third.id)
+    row = own_library.articles.get_article(third.id)
     assert row["body"]["related_questions"] == related
 
 
@@ -50,7 +50,7 @@ def test_a_question_sharing_only_words_is_not_related(own_library: Runtime):
     index = topic_index(own_library.retriever, own_library.store)
     b12 = index.concepts("What dose of vitamin B12 for a vegan?")
     assert b12
-    related = stored_questions(own_library.store, index, b12, "What dose of B12 for a vegan?")
+    related = stored_questions(own_library.articles, index, b12, "What dose of B12 for a vegan?")
     assert related and all(index.concepts(q) & b12 for q in related)
     assert not any("colchicine" in q for q in related)
     assert len(related) == len({question_key(q) for q in related})

@@ -27,10 +27,12 @@ ONE_MG = re.compile(r"\b1 mg\b")
 
 def _chosen(rt: Runtime, question: str) -> tuple[Analysis, list[Candidate]]:
     plan = rt.retriever.plan(question)
-    analysis = analyse(question, plan, rt.retriever.vocab)
+    analysis = analyse(question, plan, rt.retriever.lexical.vocab)
     hits = rt.retriever.search(question, k=30).hits
-    weights = GroupWeights.build(plan, rt.retriever.tokenize, rt.retriever.idf_table())
-    return analysis, select(candidates(hits, analysis, weights, rt.retriever.tokenize))
+    weights = GroupWeights.build(
+        plan, rt.retriever.lexical.tokenize, rt.retriever.lexical.idf_table()
+    )
+    return analysis, select(candidates(hits, analysis, weights, rt.retriever.lexical.tokenize))
 
 
 # ---- verify_draft on a hand-built draft --------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from curbside.answer.article import ABSTAIN_TEXT, Article, BottomLine, Bullet, Evidence, Section
+from curbside.articles.model import ABSTAIN_TEXT, Article, BottomLine, Bullet, Evidence, Section
 from curbside.cli import app
 from curbside.errors import CurbsideError
 from curbside.eval.answers import CaseResult, load_cases, score_case, summarise
@@ -62,7 +62,7 @@ def test_eval_answers_json_on_a_tiny_case_file(tmp_path: Path):
     rt = open_runtime(Settings(home=home, database_url=None))
     try:
         assert rt.store.stats()["documents"] > 0
-        assert rt.store.list_articles() == []
+        assert rt.store.articles.list_articles() == []
     finally:
         rt.close()
 

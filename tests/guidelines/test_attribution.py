@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from curbside.answer.article import SUMMARY_NOTE
 from curbside.answer.pipeline import answer
+from curbside.articles.model import SUMMARY_NOTE
 from curbside.cli import load_bundled
 from curbside.library.attribution import KEY
 from curbside.library.bundled import bundled_paths

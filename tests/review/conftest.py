@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from curbside.answer.article import Article
 from curbside.answer.pipeline import answer
+from curbside.articles.model import Article
 from curbside.review import accounts
 from curbside.review.accounts import OPERATOR, User
+
+from .. import backends
 
 GUIDELINE = """---
 title: Iron deficiency anaemia in adults
@@ -97,3 +99,8 @@ def editor(store) -> User:
 @pytest.fixture
 def reader(store) -> User:
     return make_user(store, "reader")
+
+
+# These tests run on every backend (PostgreSQL skipped only where no server is named).
+backend = backends.backend
+session_backend = backends.session_backend

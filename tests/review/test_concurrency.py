@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from curbside.answer import articles
+from curbside import articles
 from curbside.errors import Conflict
 from curbside.review import service, views
 from curbside.review.edits import EDITS, AddNote, EditBullet
@@ -58,7 +58,7 @@ def test_two_reviewers_editing_at_once_one_applies_and_the_other_gets_a_conflict
     loser_user = reviewer if loser == reviewer.email else second_reviewer
     service.edit(store, loser_user, article.id, conflict.current_version, retry)
 
-    final = articles.load(store, article.id)
+    final = articles.load(store.articles, article.id)
     assert final.version == 3
     assert final.sections[0].bullets[0].text == original + " Take with water."
     assert [n.text for n in final.reviewer_notes] == ["Consider intravenous iron if not tolerated."]
@@ -114,6 +114,6 @@ def test_an_edit_that_read_before_another_committed_fails_at_the_version_check(
         assert exc.attempted["edits"] == [{"kind": "add_note", "text": "lost the race"}]
     else:
         raise AssertionError("the stale edit was applied")
-    final = articles.load(store, article.id)
+    final = articles.load(store.articles, article.id)
     assert [n.text for n in final.reviewer_notes] == ["won the race"]
     assert len(views.list_versions(store, article.id)) == 2

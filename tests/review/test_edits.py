@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.answer.article import Article, BottomLine, Bullet, Evidence, Section
+from curbside.articles.model import Article, BottomLine, Bullet, Evidence, Section
 from curbside.errors import BadRequest, UnsupportedNumbers
 from curbside.review.edits import (
     EDITS,

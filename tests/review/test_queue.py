@@ -58,7 +58,7 @@ def test_set_aside_and_restore_move_articles_between_views(runtime, store, artic
     assert after.groups[0].parent_question == article.question
     [aside] = queue.review_queue(store, "set_aside").items
     assert (aside.set_aside_reason, aside.set_aside_by) == ("duplicate", "Dr Ada Reviewer")
-    assert store.get_article(article.id)["status"] == "submitted"
+    assert store.articles.get_article(article.id)["status"] == "submitted"
 
     assert queue.restore(store, reviewer, [article.id, follow.id]) == [article.id]
     assert queue.review_queue(store, "answers").counts["set_aside"] == 0

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from curbside.answer import articles
+from curbside import articles
 from curbside.errors import Conflict, Forbidden, InvalidTransition, UnsupportedNumbers
 from curbside.review import service, views
 from curbside.review.edits import AddNote, EditBullet, RemoveBullet
@@ -34,7 +34,7 @@ def test_claim_edit_approve_and_the_reader_sees_the_approved_version(store, revi
     approved = service.approve(store, reviewer, article.id, 2, comment="checked")
     assert approved.status == "approved"
 
-    stored = articles.load(store, article.id)
+    stored = articles.load(store.articles, article.id)
     assert (stored.status, stored.version) == ("approved", 2)
     assert stored.sections[0].bullets[0].text.endswith("Review at follow-up.")
 
@@ -124,7 +124,7 @@ def test_only_reviewers_move_articles(store, admin, editor, reader, article):
     for actor in (admin, editor, reader):
         with pytest.raises(Forbidden):
             service.claim(store, actor, article.id, 1)
-    assert articles.load(store, article.id).status == "submitted"
+    assert articles.load(store.articles, article.id).status == "submitted"
 
 
 def test_an_edit_introducing_a_number_needs_a_reason_and_is_flagged(store, reviewer, article):
@@ -134,12 +134,12 @@ def test_an_edit_introducing_a_number_needs_a_reason_and_is_flagged(store, revie
         service.edit(
             store, reviewer, article.id, 1, [EditBullet(section=0, bullet=0, text=new_text)]
         )
-    assert articles.load(store, article.id).version == 1  # nothing was written
+    assert articles.load(store.articles, article.id).version == 1  # nothing was written
 
     reason = "Elemental iron content stated on the product label."
     edit = EditBullet(section=0, bullet=0, text=new_text, reason=reason)
     service.edit(store, reviewer, article.id, 1, [edit])
-    bullet = articles.load(store, article.id).sections[0].bullets[0]
+    bullet = articles.load(store.articles, article.id).sections[0].bullets[0]
     assert bullet.reviewer_addition is not None
     assert (bullet.reviewer_addition.reason, bullet.reviewer_addition.reviewer) == (
         reason,

@@ -3,6 +3,8 @@ lockout per account and client address, so one client cannot lock out another.""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from curbside.review import accounts, signin
 from curbside.review.accounts import OPERATOR
 from curbside.review.signin import BAD_LOGIN, LOCKOUT, MAX_FAILED_LOGINS, authenticate
 from curbside.store import schema
+from curbside.store.sql import open_store
 
 from .conftest import PASSWORD
 
@@ -139,3 +142,25 @@ def test_clients_are_bounded_in_length(store, reviewer):
     with store.engine.connect() as conn:
         client = conn.execute(select(schema.login_throttle.c.client)).scalar_one()
     assert len(client) == signin.MAX_CLIENT_CHARS
+
+
+def test_guesses_spread_over_workers_lock_out_as_from_one(settings, store, reviewer):
+    """Each worker (its own connections, as separate processes or servers have) counts in
+    the same database: parallel guesses through several still lock the account at once."""
+    workers = [open_store(settings) for _ in range(MAX_FAILED_LOGINS)]
+    try:
+        barrier = threading.Barrier(len(workers))
+
+        def guess(worker) -> str:
+            barrier.wait()
+            return refusal(worker, reviewer.email, "a wrong guess", A)
+
+        with ThreadPoolExecutor(len(workers)) as pool:
+            assert set(pool.map(guess, workers)) == {BAD_LOGIN}
+        # Locked on every worker, even with the right password.
+        for worker in workers:
+            assert refusal(worker, reviewer.email, PASSWORD, A) == BAD_LOGIN
+        assert authenticate(workers[0], reviewer.email, PASSWORD, B).id == reviewer.id
+    finally:
+        for worker in workers:
+            worker.close()

@@ -58,7 +58,9 @@ def test_search_json_has_query_corrections_timing_and_ranked_hits(tmp_path: Path
         "kind",
         "section",
         "text",
+        "link",
     }
+    assert top["link"] == f"/library/{top['document_id']}#{top['passage_id']}"  # as /api/search
     assert (top["rank"], top["title"], top["publisher"], top["year"], top["kind"]) == (
         1,
         "Vitamin B12 deficiency",

@@ -63,22 +63,26 @@ def test_excluding_many_documents_still_fills_k(runtime: Runtime, library):
 
 
 def test_mentions_forgets_words_only_the_excluded_documents_hold(runtime: Runtime, library):
-    assert runtime.retriever.mentions("acidosis")
+    assert runtime.retriever.lexical.mentions("acidosis")
     one_left = WithoutDocuments(runtime.retriever, {library["d0"]})
-    assert one_left.mentions("acidosis")  # d1 still holds it
+    assert one_left.lexical.mentions("acidosis")  # d1 still holds it
     none_left = WithoutDocuments(runtime.retriever, {library["d0"], library["d1"]})
-    assert not none_left.mentions("acidosis")
-    assert not none_left.mentions("lactic acidosis")
-    assert none_left.mentions("metformin")
+    assert not none_left.lexical.mentions("acidosis")
+    assert not none_left.lexical.mentions("lactic acidosis")
+    assert none_left.lexical.mentions("metformin")
 
 
 def test_everything_else_is_delegated(runtime: Runtime, library):
     filtered = WithoutDocuments(runtime.retriever, {library["d0"]})
-    assert filtered.vocab is runtime.retriever.vocab
-    assert filtered.tokenize("Dosing points") == runtime.retriever.tokenize("Dosing points")
-    assert filtered.idf_table()("metformin") == runtime.retriever.idf_table()("metformin")
-    assert filtered.spell("metformn") == runtime.retriever.spell("metformn")
-    assert filtered.store is runtime.store
+    assert filtered.lexical.vocab is runtime.retriever.lexical.vocab
+    assert filtered.lexical.tokenize("Dosing points") == runtime.retriever.lexical.tokenize(
+        "Dosing points"
+    )
+    assert filtered.lexical.idf_table()("metformin") == runtime.retriever.lexical.idf_table()(
+        "metformin"
+    )
+    assert filtered.lexical.spell("metformn") == runtime.retriever.lexical.spell("metformn")
+    assert filtered.lexical.store is runtime.store
 
 
 def test_an_answer_over_the_filtered_library_cites_none_of_the_excluded(runtime: Runtime, library):

@@ -100,5 +100,5 @@ def test_a_drug_shaped_word_the_library_lacks_is_not_corrected(library):
 def test_a_word_written_only_as_a_name_is_no_correction(library):
     # "Alzheimer" stands only capitalised inside a sentence: a name, not a word to correct a
     # question into (as "robaxin" must not become "Robbins"); "rivastigmine" starts one.
-    assert library.retriever.spell("alzheimar") is None
-    assert library.retriever.spell("rivastigmone") == "rivastigmine"
+    assert library.retriever.lexical.spell("alzheimar") is None
+    assert library.retriever.lexical.spell("rivastigmone") == "rivastigmine"

@@ -49,10 +49,10 @@ def test_each_change_writes_its_passages_to_the_index_log(runtime):
     _put(store, "gout", "Offer colchicine. Rest the joint.")
     [doc] = store.list_documents()
     adds = store.index_log_after(start)
-    assert [(pid, op) for _, pid, op in adds] == [(f"{doc.id}-0", "add")]
+    assert [(pid, op) for _, pid, op, _ in adds] == [(f"{doc.id}-0", "add")]
     _put(store, "gout", "Offer an NSAID.")
     [new] = store.list_documents()
-    tail = [(pid, op) for _, pid, op in store.index_log_after(adds[-1][0])]
+    tail = [(pid, op) for _, pid, op, _ in store.index_log_after(adds[-1][0])]
     assert tail == [(f"{doc.id}-0", "del"), (f"{new.id}-0", "add")]
 
 

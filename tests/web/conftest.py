@@ -19,6 +19,8 @@ from curbside.runtime import open_runtime
 from curbside.settings import Settings
 from curbside.web import create_app
 
+from .. import backends
+
 with warnings.catch_warnings():
     # Starlette prefers httpx2 for its test client; httpx works the same for these tests.
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -44,15 +46,23 @@ CHROMIUM_ARGS = [
 ]
 
 
-def web_settings(home: Path, **overrides) -> Settings:
-    values = {"home": home, "database_url": None, "ask_rate_limit": 10_000, **overrides}
+def web_settings(home: Path, database_url: str | None = None, **overrides) -> Settings:
+    values = {"home": home, "database_url": database_url, "ask_rate_limit": 10_000}
+    values.update(overrides)
     return Settings(**values)
 
 
 @pytest.fixture(scope="session")
-def bundled_home(tmp_path_factory) -> Path:
+def bundled_url(session_backend: str) -> Iterator[str | None]:
+    """The database of the session's bundled library (None: SQLite in its home)."""
+    with backends.database_url(session_backend) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def bundled_home(tmp_path_factory, bundled_url) -> Path:
     home = tmp_path_factory.mktemp("web-bundled") / "home"
-    rt = open_runtime(web_settings(home))
+    rt = open_runtime(web_settings(home, bundled_url))
     try:
         report = load_bundled(rt, quiet=True)
         assert not report.failed, report.failed
@@ -62,8 +72,8 @@ def bundled_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_client(bundled_home: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(web_settings(bundled_home))) as client:
+def bundled_client(bundled_home: Path, bundled_url) -> Iterator[TestClient]:
+    with TestClient(create_app(web_settings(bundled_home, bundled_url))) as client:
         yield client
 
 
@@ -75,12 +85,13 @@ def b12_article(bundled_client: TestClient) -> dict:
 
 
 @pytest.fixture
-def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
+def make_client(tmp_path: Path, database_url) -> Iterator[Callable[..., TestClient]]:
     """Build an app over a fresh library in this test's folder: ``make_client(**settings)``."""
     opened: list[TestClient] = []
 
     def _make(home: Path | None = None, **overrides) -> TestClient:
-        client = TestClient(create_app(web_settings(home or tmp_path / "home", **overrides)))
+        settings = web_settings(home or tmp_path / "home", database_url, **overrides)
+        client = TestClient(create_app(settings))
         client.__enter__()
         opened.append(client)
         return client
@@ -121,3 +132,8 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# These tests run on every backend (PostgreSQL skipped only where no server is named).
+backend = backends.backend
+session_backend = backends.session_backend

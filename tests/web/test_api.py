@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.answer.article import Article
+from curbside.articles.model import Article
 from curbside.web.service import NOT_PUBLISHED
 from tests.answer.invariants import assert_contract, assert_contract_keys
 

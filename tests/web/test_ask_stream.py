@@ -124,7 +124,7 @@ def test_readers_get_the_reasons_and_reviewers_the_dropped_text(
     page = reviewer.get(f"/review/{asked['id']}").text
     assert 'id="engine-report"' in page and "fake-model-1" in page
     stored = client.app.state.web.rt.store
-    from curbside.answer import articles
+    from curbside import articles
 
     full = articles.load(stored, asked["id"]).metadata["dropped_bullets"][0]
     assert full["text"] and full["reason"].startswith("numbers not in its passages: ")

@@ -139,7 +139,7 @@ def test_replacing_a_cited_document_sends_its_approved_answers_to_review(site):
     assert "(1 new version document)" in page
     to_review = page.split('id="to-review"')[1]
     assert site.article["question"] in to_review
-    assert site.store.get_article(site.id)["status"] == "needs_review"
+    assert site.store.articles.get_article(site.id)["status"] == "needs_review"
     assert site.store.get_document(doc.id).status == "superseded"
     wrong = editor.post(
         f"/editor/documents/{doc.id}/replace",
@@ -177,7 +177,7 @@ def test_retiring_a_document_takes_it_out_and_says_which_answers_go_to_review(si
     assert "“withdrawn by the publisher”" in page
     assert site.article["question"] in page.split('id="to-review"')[1]
     assert site.store.get_document(doc.id).status == "removed"
-    assert site.store.get_article(site.id)["status"] == "needs_review"
+    assert site.store.articles.get_article(site.id)["status"] == "needs_review"
     results = site.client.get("/api/search", params={"q": "ferrous sulfate"}).json()
     assert not results["hits"]  # its passages left the index
     [entry] = _audit(site, "document_retired")

@@ -165,4 +165,4 @@ def test_a_too_long_review_comment_keeps_the_comment(site):
     assert page.status_code == 422
     assert f"comments can be at most {MAX_COMMENT_CHARS:,} characters" in page.text
     assert f">{comment}</textarea>" in page.text
-    assert site.store.get_article(site.id)["status"] == "under_review"  # nothing was done
+    assert site.store.articles.get_article(site.id)["status"] == "under_review"  # nothing was done

@@ -150,7 +150,7 @@ def test_answer_page_follows_a_review_status_change(bundled_client, monkeypatch)
     data = client.post("/api/ask", json={"question": "hydroxocobalamin dose b12"}).json()
     url = f"/a/{data['slug']}"
     assert "Pending human review" in client.get(url).text
-    client.app.state.web.rt.store.set_article_status(data["id"], "approved")
+    client.app.state.web.rt.store.articles.set_article_status(data["id"], "approved")
     page = client.get(url).text
     assert "Pending human review" not in page
     assert "Approved" in page
@@ -367,7 +367,7 @@ def test_first_question_on_an_empty_library_loads_the_bundled_library(make_clien
 def test_cached_pages_skip_routing_but_not_headers(bundled_client):
     # Only approved pages are cached: they are the same for every visitor.
     data = bundled_client.post("/api/ask", json={"question": "hydroxocobalamin maintenance"})
-    bundled_client.app.state.web.rt.store.set_article_status(data.json()["id"], "approved")
+    bundled_client.app.state.web.rt.store.articles.set_article_status(data.json()["id"], "approved")
     url = f"/a/{data.json()['slug']}"
     routed = bundled_client.get(url, params={"audience": "clinician"})  # never the fast path
     bundled_client.cookies.delete(AUDIENCE_COOKIE)

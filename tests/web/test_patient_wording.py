@@ -12,8 +12,8 @@ from html import unescape
 
 import pytest
 
-from curbside.answer.article import Article
 from curbside.answer.audience import patient_text, reading_grade
+from curbside.articles.model import Article
 from curbside.review import accounts
 from curbside.review.accounts import OPERATOR
 

@@ -77,13 +77,15 @@ def ask(client: TestClient, question: str, **form) -> dict:
     response = client.post("/ask", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text[:500]
     slug = response.headers["location"].rsplit("/", 1)[1].split("?")[0]
-    return client.app.state.web.rt.store.get_article(slug)
+    return client.app.state.web.rt.store.articles.get_article(slug)
 
 
 def approve(app, article_id: str) -> None:
     store = app.state.web.rt.store
     reviewer = accounts.find_user(store, "reviewer@example.org")
-    claimed = service.claim(store, reviewer, article_id, store.get_article(article_id)["version"])
+    claimed = service.claim(
+        store, reviewer, article_id, store.articles.get_article(article_id)["version"]
+    )
     service.approve(store, reviewer, article_id, claimed.version)
 
 
@@ -167,7 +169,7 @@ def test_a_related_question_leaves_cached_pages_when_its_answer_is_rejected(app)
     url = f"/a/{second['slug']}"
     assert "glassblower" in reader.get(url).text
     assert "glassblower" in reader.get(url).text  # from the cache now
-    store.set_article_status(first["id"], "rejected")  # as if re-reviewed and rejected
+    store.articles.set_article_status(first["id"], "rejected")  # as if re-reviewed and rejected
     assert "glassblower" not in reader.get(url).text
     assert "glassblower" not in reader.get("/").text
 

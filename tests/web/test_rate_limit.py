@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from sqlalchemy import select
+
+from curbside.runtime import open_runtime
+from curbside.store import schema
 from curbside.web.errors import RateLimited
-from curbside.web.ratelimit import SlidingWindowLimiter
+from curbside.web.ratelimit import SharedLimiter
 
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = 1_000_000.0
 
     def __call__(self) -> float:
         return self.now
 
 
-def test_limiter_allows_the_limit_then_refuses_until_the_window_slides():
+def test_limiter_allows_the_limit_then_refuses_until_the_window_slides(runtime):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(3, window=60, clock=clock)
+    limiter = SharedLimiter(runtime.store, 3, window=60, clock=clock)
     for _ in range(3):
         limiter.hit("a")
     with pytest.raises(RateLimited) as refused:
@@ -32,9 +38,9 @@ def test_limiter_allows_the_limit_then_refuses_until_the_window_slides():
     limiter.hit("a")
 
 
-def test_limiter_refusals_do_not_count_against_the_client():
+def test_limiter_refusals_do_not_count_against_the_client(runtime):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(1, window=10, clock=clock)
+    limiter = SharedLimiter(runtime.store, 1, window=10, clock=clock)
     limiter.hit("a")
     for _ in range(5):
         with pytest.raises(RateLimited):
@@ -43,21 +49,46 @@ def test_limiter_refusals_do_not_count_against_the_client():
     limiter.hit("a")
 
 
-def test_a_limit_of_zero_turns_limiting_off():
-    limiter = SlidingWindowLimiter(0)
-    for _ in range(1000):
+def test_a_limit_of_zero_turns_limiting_off(runtime):
+    limiter = SharedLimiter(runtime.store, 0)
+    for _ in range(100):
         limiter.hit("a")
 
 
-def test_limiter_forgets_idle_clients(monkeypatch):
-    monkeypatch.setattr("curbside.web.ratelimit.PRUNE_ABOVE", 10)
+def test_every_worker_shares_one_window(settings):
+    """Eight workers (each with its own connections, as separate processes would have) hit
+    one client's window at once: exactly the limit gets through."""
+    opened = [open_runtime(settings, sync=False) for _ in range(8)]
+    try:
+        limiters = [SharedLimiter(rt.store, 5, window=60) for rt in opened]
+        barrier = threading.Barrier(len(limiters))
+
+        def ask(limiter) -> bool:
+            barrier.wait()
+            try:
+                limiter.hit("10.0.0.7")
+                return True
+            except RateLimited:
+                return False
+
+        with ThreadPoolExecutor(len(limiters)) as pool:
+            passed = list(pool.map(ask, limiters + limiters))
+        assert sum(passed) == 5
+    finally:
+        for rt in opened:
+            rt.close()
+
+
+def test_old_events_leave_the_table(runtime):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(5, window=1, clock=clock)
+    limiter = SharedLimiter(runtime.store, 5, window=1, clock=clock)
     for i in range(10):
         limiter.hit(f"client-{i}")
     clock.now += 2
-    limiter.hit("late")
-    assert set(limiter._events) == {"late"}
+    limiter.hit("client-0")
+    with runtime.store.review.reading() as conn:
+        left = conn.execute(select(schema.rate_events.c.bucket)).scalars().all()
+    assert left == ["ask:client-0"]  # every client's old events went, not only this one's
 
 
 def test_api_ask_beyond_the_limit_is_429_json_with_retry_after(make_client):

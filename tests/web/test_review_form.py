@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.datastructures import FormData
 
-from curbside.answer.article import Evidence
+from curbside.articles.model import Evidence
 from curbside.review.edits import EditBottomLine, EditSectionTitle, ReorderBullets
 from curbside.web.review_form import BOTTOM_LINE, EditForm
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .article import PATIENT_DISCLAIMER, Article, Section
+from ..articles.model import PATIENT_DISCLAIMER, Article, Section
 from .plain import Rewriter, clinician_only
 
 PATIENT_FRAME = (

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..articles.model import SUMMARY_NOTE, BottomLine, Bullet, Evidence, Reference, Section
 from ..library.attribution import keys_for_span, source_for_key
 from ..library.textutil import parse_year
 from ..models import KINDS, SECTION_SEP, Document
 from .analyse import Analysis
-from .article import SUMMARY_NOTE, BottomLine, Bullet, Evidence, Reference, Section
 from .evidence import Candidate
 
 # Canonical titles, in the order a regimen answer reads; the first matching rule names a

@@ -109,7 +109,9 @@ def named_conditions(question: str, lexicon) -> list[Concept]:
 
 
 def check_concepts(question: str, retriever: Retriever) -> ConceptCheck:
-    concepts = qualified_conditions(question) + named_conditions(question, retriever.vocab.lexicon)
+    concepts = qualified_conditions(question) + named_conditions(
+        question, retriever.lexical.vocab.lexicon
+    )
     if not concepts:
         return ConceptCheck([], None)
     missing: list[str] = []
@@ -118,7 +120,7 @@ def check_concepts(question: str, retriever: Retriever) -> ConceptCheck:
         named = _documents_naming(concept.phrase, retriever)
         if named:
             documents |= named
-        elif retriever.mentions(concept.head):
+        elif retriever.lexical.mentions(concept.head):
             missing.append(concept.phrase)  # the library knows the head, not this concept
     return ConceptCheck(missing, documents or None)
 
@@ -127,16 +129,16 @@ def _documents_naming(phrase: str, retriever: Retriever) -> set[str]:
     """Documents about the concept: named in their title or a heading, or in several of
     their passages. One passing mention ("otorrhoea not caused by otitis externa" in an
     otitis media guideline) does not make a document about it."""
-    wanted = retriever.tokenize(phrase)
+    wanted = retriever.lexical.tokenize(phrase)
     if not wanted:
         return set()
     mentions: dict[str, int] = {}
     about: set[str] = set()
     for hit in retriever.search(phrase, k=CONCEPT_HITS).hits:
-        heading = retriever.tokenize(f"{hit.document.title} {hit.passage.section_path}")
+        heading = retriever.lexical.tokenize(f"{hit.document.title} {hit.passage.section_path}")
         if _contains(heading, wanted):
             about.add(hit.document.id)
-        if _contains(retriever.tokenize(hit.passage.text), wanted):
+        if _contains(retriever.lexical.tokenize(hit.passage.text), wanted):
             mentions[hit.document.id] = mentions.get(hit.document.id, 0) + 1
     return about | {doc for doc, n in mentions.items() if n >= MENTIONS}
 

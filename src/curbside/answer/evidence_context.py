@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ..articles.model import Article, Evidence
 from ..library.sentences import statement_spans
 from ..models import Passage
-from .article import Article, Evidence
 from .verify import quantity_spans
 
 # A neighbour longer than this is cut at a word boundary (a reader wants the thread of the

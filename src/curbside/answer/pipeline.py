@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
+from .. import articles
+from ..articles.model import ABSTAIN_TEXT, AUDIENCES, Article, BottomLine
+from ..clock import now
 from ..errors import BadRequest, QuestionTooLong
 from ..library.records import has_title
 from ..review.wording import patient_article
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
-from . import articles, evidence_context, related
+from . import evidence_context, related
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
 from .arrange import for_population, with_first_steps
-from .article import ABSTAIN_TEXT, Article, BottomLine
 from .audience import emergency_notice
 from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
@@ -88,16 +89,16 @@ def answer(
     ``persist=False`` answers without storing (evaluation runs).
     """
     question = _validate(question, audience)
-    engine = engine or ExtractiveEngine(rt.retriever.vocab)
+    engine = engine or ExtractiveEngine(rt.retriever.lexical.vocab)
     if not fresh and follow_up_of is None:
         # One article holds both wordings: it is stored, and found, as the clinician one.
-        stored = rt.store.find_article(articles.question_key(question), "clinician")
+        stored = rt.articles.find_article(articles.question_key(question), "clinician")
         if stored is not None:
-            found = articles.load(rt.store, stored["id"])
+            found = articles.load(rt.articles, stored["id"])
             if _asked_with(found) == engine.name:
                 return _in_wording(found, audience, rt)
     started = time.perf_counter()
-    parent = articles.load(rt.store, follow_up_of) if follow_up_of else None
+    parent = articles.load(rt.articles, follow_up_of) if follow_up_of else None
 
     parts = split_question(question)
     query = _with_context(question, parent)
@@ -110,7 +111,7 @@ def answer(
         # and the earlier answer's topic is the case around it, weighed as background.
         parts = replace(parts, case=" ".join([parts.case, *_parent_topic(parent)]).strip())
         plan = rt.retriever.search(question, k=RETRIEVE_K).plan
-    context = _inherit(analyse(question, plan, rt.retriever.vocab), parent)
+    context = _inherit(analyse(question, plan, rt.retriever.lexical.vocab), parent)
     shared, documents = _question_signals(question, whole, context, rt)
     single = len(parts.asks) == 1 and not parts.case
     lead = parts.asks[0].text
@@ -136,7 +137,11 @@ def answer(
     article.thread_id = parent.thread_id if parent else article.id
     related.attach(article, rt, query, asks, [h.document.title for h in whole.hits], persist)
     if persist:
-        articles.save(rt.store, article, question, rt.store.library_version())
+        stored = articles.save(
+            rt.articles, article, question, rt.store.library_version(), findable=not fresh
+        )
+        if stored != article.id:  # another worker answered the same question first
+            return _in_wording(articles.load(rt.articles, stored), audience, rt)
     return _in_wording(article, audience, rt)
 
 
@@ -158,14 +163,19 @@ def _question_signals(
         dict.fromkeys(
             concepts.missing
             + unknown_topics(
-                question, rt.retriever.vocab, rt.retriever.mentions, corrected=corrections
+                question,
+                rt.retriever.lexical.vocab,
+                rt.retriever.lexical.mentions,
+                corrected=corrections,
             )
         )
     )
     weights = ask_weights(question, whole, context, rt.retriever)
-    coverage, _ = best_coverage(whole.hits, weights, rt.retriever.tokenize)
+    coverage, _ = best_coverage(whole.hits, weights, rt.retriever.lexical.tokenize)
     unfamiliar = (
-        unfamiliar_words(question, rt.retriever.mentions, rt.semantic.looks_technical, corrections)
+        unfamiliar_words(
+            question, rt.retriever.lexical.mentions, rt.semantic.looks_technical, corrections
+        )
         if rt.semantic
         else []
     )
@@ -191,7 +201,7 @@ def _answer_ask(
     """``where``: (single, lead, case, documents) as search_ask takes them; ``given``: the
     statements a follow-up's earlier answer already gave, not repeated."""
     found = search_ask(text, whole, context, rt.retriever, *where)
-    pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.tokenize)
+    pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.lexical.tokenize)
     pool = [c for c in pool if not speaks_to_a_model(c.quote)]  # library text is data
     pool = for_population(pool, found.analysis)
     pool = _not_given(pool, given)
@@ -201,14 +211,16 @@ def _answer_ask(
         coverage=found.coverage,
         question_coverage=shared.question_coverage,
         semantic=_semantic(rt, vector, found.hits),
-        lacking=lacking(found.hits, found.weights, rt.retriever.tokenize, found.best_document),
+        lacking=lacking(
+            found.hits, found.weights, rt.retriever.lexical.tokenize, found.best_document
+        ),
         best_statement=max((c.score for c in pool), default=0.0),
         unknown=shared.unknown,
         out_of_scope=shared.out_of_scope,
         unfamiliar=shared.unfamiliar,
         usable=bool(pool),
         population_gap=population_gap(found.analysis, chosen),
-        dose_gap=dose_gap(found.analysis, chosen, rt.retriever.tokenize),
+        dose_gap=dose_gap(found.analysis, chosen, rt.retriever.lexical.tokenize),
     )
     return AskResult(text, found.analysis, chosen, signals, decide(signals))
 
@@ -256,8 +268,8 @@ def _asked_with(article: Article) -> str:
 
 
 def _validate(question: str, audience: str) -> str:
-    if audience not in ("clinician", "patient"):
-        raise BadRequest("audience must be 'clinician' or 'patient'")
+    if audience not in AUDIENCES:
+        raise BadRequest(f"audience must be one of {', '.join(map(repr, AUDIENCES))}")
     # Counted as typed: a browser sends each line break as CRLF but its text box (and its
     # maxlength) counts one character, so the number in the message is the one the reader sees.
     typed = (question or "").replace("\r\n", "\n").strip()
@@ -310,13 +322,9 @@ def _inherit(analysis: Analysis, parent: Article | None) -> Analysis:
     return analysis
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 def _article(question, bottom, sections, references, engine_name) -> Article:
     article_id = articles.new_id()
-    stamp = _now()
+    stamp = now()
     demonstration = any(r.demonstration for r in references)
     return Article(
         id=article_id,
@@ -335,7 +343,7 @@ def _article(question, bottom, sections, references, engine_name) -> Article:
 def _abstention(question: str, hits, reason: str) -> Article:
     closest = list(dict.fromkeys(h.document.title for h in hits))[:5]
     article_id = articles.new_id()
-    stamp = _now()
+    stamp = now()
     return Article(
         id=article_id,
         slug=articles.slugify(question, article_id),

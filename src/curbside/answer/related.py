@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
+from ..articles.identity import question_key
+from ..articles.model import Article
 from ..models import SECTION_SEP
 from .abstain import GAP_POPULATIONS
-from .article import Article
-from .articles import question_key
 from .topics import Topic, TopicIndex, topic_index
 
 RELATED_LIMIT = 5
@@ -72,7 +72,7 @@ def attach(article: Article, rt, query: str, asks, titles: list[str], persist: b
         article.library_questions = library_questions(rt.store, index, concepts, article)
     if persist:
         article.related_questions = stored_questions(
-            rt.store, index, concepts, article.question, article.id
+            rt.articles, index, concepts, article.question, article.id
         )
 
 

@@ -92,7 +92,7 @@ def search_ask(
     if documents is not None:
         hits = [h for h in hits if h.document.id in documents]
     weights = ask_weights(text, result, analysis, retriever, background)
-    coverage, best = best_coverage(hits, weights, retriever.tokenize)
+    coverage, best = best_coverage(hits, weights, retriever.lexical.tokenize)
     return AskSearch(text, hits, analysis, weights, coverage, best)
 
 
@@ -110,9 +110,16 @@ def ask_weights(
     background: frozenset[str] = frozenset(),
 ) -> GroupWeights:
     topics = frozenset(e.text for e in analysis.entities if e.type in ("drug", "condition"))
-    names = frozenset(w.lower() for w in _NAME.findall(text) if not retriever.mentions(w.lower()))
+    names = frozenset(
+        w.lower() for w in _NAME.findall(text) if not retriever.lexical.mentions(w.lower())
+    )
     return GroupWeights.build(
-        result.plan, retriever.tokenize, retriever.idf_table(), topics, names, background
+        result.plan,
+        retriever.lexical.tokenize,
+        retriever.lexical.idf_table(),
+        topics,
+        names,
+        background,
     )
 
 
@@ -120,7 +127,7 @@ def _ask_analysis(
     text: str, result: SearchResult, whole: Analysis, retriever: Retriever
 ) -> Analysis:
     """The ask's own intent and terms; the case's population, age and weight."""
-    own = analyse(text, result.plan, retriever.vocab)
+    own = analyse(text, result.plan, retriever.lexical.vocab)
     if own.question == whole.question:
         return own
     own.populations = list(dict.fromkeys([*own.populations, *whole.populations]))
@@ -133,8 +140,8 @@ def _ask_analysis(
 
 def names_subject(text: str, retriever: Retriever) -> bool:
     """Whether an ask says what it is about: "what are their time limits?" does not."""
-    idf = retriever.idf_table()
-    rare = [t for t in retriever.tokenize(text) if idf(t) >= SUBJECT_IDF]
+    idf = retriever.lexical.idf_table()
+    rare = [t for t in retriever.lexical.tokenize(text) if idf(t) >= SUBJECT_IDF]
     return len(rare) >= SUBJECT_WORDS
 
 
@@ -143,7 +150,7 @@ def _own_topic(
 ) -> bool:
     """Whether the ask names a drug or condition of its own, one the rest of the question
     does not: then it may be answered from another document than the case's."""
-    vocab = retriever.vocab
+    vocab = retriever.lexical.vocab
     named = {
         g.source
         for g in result.plan.groups
@@ -240,14 +247,21 @@ def with_semantic(
         for h in result.hits
     ]
     have = {h.document.id for h in hits}
-    weights = GroupWeights.build(result.plan, retriever.tokenize, retriever.idf_table())
+    weights = GroupWeights.build(
+        result.plan, retriever.lexical.tokenize, retriever.lexical.idf_table()
+    )
     for doc, cos in near.items():
         if doc in have:
             continue
         document = store.get_document(doc)
         scored = sorted(
             (
-                (weights.coverage(frozenset(retriever.tokenize(f"{p.section_path} {p.text}"))), p)
+                (
+                    weights.coverage(
+                        frozenset(retriever.lexical.tokenize(f"{p.section_path} {p.text}"))
+                    ),
+                    p,
+                )
                 for p in store.document_passages(doc)
             ),
             key=lambda pair: -pair[0],

@@ -140,7 +140,7 @@ class TopicIndex:
             for i in range(len(tokens) - len(words) + 1):
                 if tokens[i : i + len(words)] == words:
                     take(i, len(words), concept.phrase)
-        vocab = self.retriever.vocab
+        vocab = self.retriever.lexical.vocab
         for size in range(vocab.max_phrase, 0, -1):
             for i in range(len(tokens) - size + 1):
                 phrase = " ".join(tokens[i : i + size])  # already in the vocabulary's form
@@ -161,9 +161,9 @@ class TopicIndex:
             ) and not any(
                 pattern.search(word) for _, pattern in CANONICAL
             ):  # not a word any section heading uses: "diagnosis", "monitoring"
-                idf = self._idf or self.retriever.idf_table()
+                idf = self._idf or self.retriever.lexical.idf_table()
                 self._idf = idf
-                stems = self.retriever.tokenize(word)
+                stems = self.retriever.lexical.tokenize(word)
                 self._words[word] = [s for s in stems if idf(s) >= TOPIC_IDF]
         return self._words[word]
 

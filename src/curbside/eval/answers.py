@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..answer.article import Article
 from ..answer.engines import Engine
 from ..answer.pipeline import answer
 from ..answer.verify import check, quantities, unsupported_numbers
+from ..articles.model import Article
 from ..errors import CurbsideError
 from ..runtime import Runtime
 from .metrics import percentile

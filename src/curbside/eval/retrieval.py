@@ -20,7 +20,7 @@ from ..library.records import FieldMap
 from ..models import Document, Passage
 from ..runtime import Runtime, open_runtime
 from ..settings import Settings
-from ..store.sql import SQLStore
+from ..store.base import Store
 from .metrics import mrr_at, ndcg_at, recall_at
 
 DOC_DEPTH = 100
@@ -88,7 +88,7 @@ def corpus_id(document: Document) -> str:
     return document.key.rsplit("#", 1)[1]
 
 
-def corpus_passages(store: SQLStore) -> Iterator[tuple[str, Passage, Document]]:
+def corpus_passages(store: Store) -> Iterator[tuple[str, Passage, Document]]:
     """Every current passage with its document and that document's BEIR corpus id."""
     for batch in store.iter_current_passages():
         for passage, document in store.get_passages([p.id for p in batch]).values():

@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import IngestError
-from ..models import SECTION_SEP, ParsedDocument
+from ..models import SECTION_SEP, ParsedDocument, passage_id
 from .chunking import chunk_sections
 from .readers import read_html, read_markdown, read_pdf, read_text
 from .records import FieldMap, read_jsonl, read_xml
@@ -119,12 +120,13 @@ def ingest(
     key_for: Callable[[Path], str | None] | None = None,
     on_file: Callable[[Path, int], None] | None = None,
     on_document: Progress | None = None,
-    on_change: Callable[[str], None] | None = None,
+    on_change: Callable[[Any, str, str], None] | None = None,
 ) -> IngestReport:
     """Read, chunk, store and index everything under ``paths``.
 
-    ``on_change(old_document_id)`` is called after a changed document replaced its previous
-    version (editorial review sends the answers citing it back to review).
+    ``on_change(connection, old_document_id, status)`` runs inside the transaction in which
+    a changed document replaces its previous version (editorial review sends the answers
+    citing it back to review, committed with the change or not at all).
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -144,16 +146,13 @@ def ingest(
                 if not chunks:
                     report.failed.append(IngestError(item.source_path, "empty: no text found"))
                     continue
-                previous = store.current_document(item.key) if on_change else None
-                doc, outcome = store.replace_document(item, chunks)
+                doc, outcome = store.replace_document(item, chunks, on_replaced=on_change)
                 setattr(report, outcome, getattr(report, outcome) + 1)
-                if on_change and previous is not None and outcome == "updated":
-                    on_change(previous.id)
                 if outcome != "unchanged":
                     report.passages += len(chunks)
                     since_sync += len(chunks)
                     for i, c in enumerate(chunks):
-                        known[f"{doc.id}-{i}"] = (
+                        known[passage_id(doc.id, i)] = (
                             doc.title,
                             SECTION_SEP.join(c.section_path),
                             c.text,

@@ -28,7 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..errors import AuthError, BadRequest, Forbidden, NotFound
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import store as q
 from .workflow import ROLES, require
 
@@ -122,7 +122,7 @@ def _check_password(password: str) -> None:
 
 # ---- users ---------------------------------------------------------------------------------
 def create_user(
-    store: SQLStore,
+    store: Store,
     actor: User,
     *,
     email: str,
@@ -155,7 +155,7 @@ def create_user(
         "created_at": stamp,
         "updated_at": stamp,
     }
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         if q.user_by_email(conn, email) is not None:
             raise BadRequest(f"an account for {email} exists already")
         q.insert_user(conn, values)
@@ -164,34 +164,34 @@ def create_user(
     return _user(values)
 
 
-def get_user(store: SQLStore, user_id: str) -> User:
-    with store.engine.connect() as conn:
+def get_user(store: Store, user_id: str) -> User:
+    with store.review.reading() as conn:
         row = q.user_by_id(conn, user_id)
     if row is None:
         raise NotFound(f"no user {user_id!r}")
     return _user(row)
 
 
-def find_user(store: SQLStore, email: str) -> User:
-    with store.engine.connect() as conn:
+def find_user(store: Store, email: str) -> User:
+    with store.review.reading() as conn:
         row = q.user_by_email(conn, (email or "").strip().lower())
     if row is None:
         raise NotFound(f"no user {email!r}")
     return _user(row)
 
 
-def list_users(store: SQLStore, role: str | None = None) -> list[User]:
-    with store.engine.connect() as conn:
+def list_users(store: Store, role: str | None = None) -> list[User]:
+    with store.review.reading() as conn:
         return [_user(r) for r in q.list_users(conn, role)]
 
 
-def advisory_board(store: SQLStore) -> list[User]:
+def advisory_board(store: Store) -> list[User]:
     """The medical advisory board: active reviewers, with their credentials."""
     return [u for u in list_users(store, "reviewer") if u.active]
 
 
-def _change_user(store: SQLStore, actor: User, user_id: str, action: str, **values: Any) -> User:
-    with store.engine.begin() as conn:
+def _change_user(store: Store, actor: User, user_id: str, action: str, **values: Any) -> User:
+    with store.review.transaction() as conn:
         row = q.user_by_id(conn, user_id)
         if row is None:
             raise NotFound(f"no user {user_id!r}")
@@ -205,20 +205,20 @@ def _change_user(store: SQLStore, actor: User, user_id: str, action: str, **valu
         return _user(q.user_by_id(conn, user_id) or {})
 
 
-def set_role(store: SQLStore, actor: User, user_id: str, role: str) -> User:
+def set_role(store: Store, actor: User, user_id: str, role: str) -> User:
     require(actor.role, "manage_users")
     if role not in ROLES:
         raise BadRequest(f"role must be one of {', '.join(ROLES)}")
     return _change_user(store, actor, user_id, "role_changed", role=role)
 
 
-def set_active(store: SQLStore, actor: User, user_id: str, active: bool) -> User:
+def set_active(store: Store, actor: User, user_id: str, active: bool) -> User:
     require(actor.role, "manage_users")
     action = "user_activated" if active else "user_deactivated"
     return _change_user(store, actor, user_id, action, active=active)
 
 
-def set_password(store: SQLStore, actor: User, user_id: str, password: str) -> User:
+def set_password(store: Store, actor: User, user_id: str, password: str) -> User:
     """Admins set anyone's password, users their own; it also lifts a lockout."""
     if actor.id != user_id:
         require(actor.role, "manage_users")
@@ -258,9 +258,7 @@ def rehashed(password_hash: str, password: str) -> str | None:
 
 
 # ---- API tokens ----------------------------------------------------------------------------
-def issue_token(
-    store: SQLStore, actor: User, user_id: str, label: str = ""
-) -> tuple[ApiToken, str]:
+def issue_token(store: Store, actor: User, user_id: str, label: str = "") -> tuple[ApiToken, str]:
     """A new bearer token for the user (admins, or the user for themselves).
 
     Returns the record and the token itself, which is shown this once and never stored.
@@ -277,7 +275,7 @@ def issue_token(
         "last_used_at": None,
         "revoked_at": None,
     }
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         if q.user_by_id(conn, user_id) is None:
             raise NotFound(f"no user {user_id!r}")
         q.insert_token(conn, values)
@@ -286,24 +284,24 @@ def issue_token(
     return _token(values), secret
 
 
-def user_for_token(store: SQLStore, token: str, *, now: datetime | None = None) -> User:
+def user_for_token(store: Store, token: str, *, now: datetime | None = None) -> User:
     """The user a bearer token belongs to; AuthError if it is unknown, revoked or inactive."""
     at = now or datetime.now(UTC)
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         row = q.token_by_hash(conn, _sha256(token or ""))
         user = q.user_by_id(conn, row["user_id"]) if row else None
     if row is None or row["revoked_at"] or user is None or not user["active"]:
         raise AuthError("invalid or revoked API token")
     last = row["last_used_at"]
     if last is None or _parse(last) + _TOKEN_TOUCH_EVERY <= at:
-        with store.engine.begin() as conn:
+        with store.review.transaction() as conn:
             q.update_token(conn, row["id"], last_used_at=_stamp(at))
     return _user(user)
 
 
-def revoke_token(store: SQLStore, actor: User, token_id: str) -> ApiToken:
+def revoke_token(store: Store, actor: User, token_id: str) -> ApiToken:
     """Revoke a token (admins, or its owner). Revoking twice changes nothing."""
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         row = q.token_by_id(conn, token_id)
         if row is None:
             raise NotFound(f"no API token {token_id!r}")
@@ -317,14 +315,14 @@ def revoke_token(store: SQLStore, actor: User, token_id: str) -> ApiToken:
     return _token(row)
 
 
-def list_tokens(store: SQLStore, user_id: str) -> list[ApiToken]:
-    with store.engine.connect() as conn:
+def list_tokens(store: Store, user_id: str) -> list[ApiToken]:
+    with store.review.reading() as conn:
         return [_token(r) for r in q.tokens_of(conn, user_id)]
 
 
 # ---- web sessions --------------------------------------------------------------------------
 def start_session(
-    store: SQLStore,
+    store: Store,
     user: User,
     *,
     lifetime: timedelta = SESSION_LIFETIME,
@@ -340,7 +338,7 @@ def start_session(
         "created_at": _stamp(at),
         "expires_at": _stamp(at + lifetime),
     }
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         q.delete_expired_sessions(conn, _stamp(at))  # keeps the table small; no job needed
         q.insert_session(conn, values)
     return cookie, _session(values)
@@ -356,11 +354,11 @@ def _session(row: dict[str, Any]) -> WebSession:
 
 
 def session_user(
-    store: SQLStore, cookie: str, *, now: datetime | None = None
+    store: Store, cookie: str, *, now: datetime | None = None
 ) -> tuple[User, WebSession]:
     """The user and session a cookie names; AuthError if unknown, expired or deactivated."""
     at = now or datetime.now(UTC)
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         row = q.session_by_hash(conn, _sha256(cookie or ""))
         user = q.user_by_id(conn, row["user_id"]) if row else None
     if row is None or user is None or not user["active"] or _parse(row["expires_at"]) <= at:
@@ -368,9 +366,9 @@ def session_user(
     return _user(user), _session(row)
 
 
-def end_session(store: SQLStore, cookie: str) -> None:
+def end_session(store: Store, cookie: str) -> None:
     """Sign out: the cookie stops working at once."""
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         row = q.session_by_hash(conn, _sha256(cookie or ""))
         if row is not None:
             q.delete_session(conn, row["id_hash"])

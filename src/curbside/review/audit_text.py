@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from ..answer.article import STATUS_LABELS
+from ..articles.model import STATUS_LABELS
 
 
 class Entry(Protocol):

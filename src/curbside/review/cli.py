@@ -20,7 +20,7 @@ from rich.table import Table
 
 from ..errors import CurbsideError
 from ..settings import Settings
-from ..store.sql import SQLStore, open_store
+from ..store import Store, open_store
 from . import accounts, views
 from .store import now
 from .workflow import ROLES
@@ -32,7 +32,7 @@ out = Console(soft_wrap=True, highlight=False)
 
 
 @contextmanager
-def _store() -> Iterator[SQLStore]:
+def _store() -> Iterator[Store]:
     store = None
     try:
         store = open_store(Settings())
@@ -42,7 +42,7 @@ def _store() -> Iterator[SQLStore]:
         raise typer.Exit(1) from None
     finally:
         if store is not None:
-            store.engine.dispose()
+            store.close()
 
 
 PasswordStdin = Annotated[

@@ -15,9 +15,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from ..answer.article import Article, Bullet, ReviewerAddition, ReviewerNote
 from ..answer.evidence_context import mark as mark_evidence
 from ..answer.verify import unsupported_numbers
+from ..articles.model import Article, Bullet, ReviewerAddition, ReviewerNote
 from ..errors import BadRequest, UnsupportedNumbers
 
 MAX_BULLET_CHARS = 2000

@@ -30,7 +30,7 @@ from ..models import Document
 from ..store import schema
 from . import store as q
 from .accounts import User
-from .service import mark_sources_changed
+from .service import mark_sources_changed_in
 from .workflow import require
 
 if TYPE_CHECKING:
@@ -208,9 +208,9 @@ def _one(
         return result
     moved: list[str] = []
 
-    def on_change(old_id: str) -> None:
-        status = rt.store.get_document(old_id).status  # superseded
-        moved.extend(mark_sources_changed(rt.store, [old_id], reason=status))
+    def on_change(conn, old_id: str, status: str) -> None:
+        # In the replacing transaction: the new version and its review marks commit together.
+        moved.extend(mark_sources_changed_in(conn, [old_id], reason=status))
 
     key = target_doc.key if target_doc is not None else None
     report = ingest(
@@ -246,12 +246,16 @@ def retire(rt: Runtime, actor: User, document_id: str, reason: str) -> int:
     if doc.status != "current":
         raise BadRequest(f"“{doc.title}” is already {doc.status}.")
     with _INGEST_LOCK:
-        rt.store.remove_document(doc.key)
+        moved: list[str] = []
+
+        def on_removed(conn, old_id: str, status: str) -> None:
+            moved.extend(mark_sources_changed_in(conn, [old_id], reason=status))
+
+        rt.store.remove_document(doc.key, on_replaced=on_removed)
         try:
             rt.retriever.sync()
         finally:
             rt.retriever.close()
-    moved = mark_sources_changed(rt.store, [doc.id], reason="removed")
     detail = {
         "document_id": doc.id,
         "title": doc.title,
@@ -262,7 +266,7 @@ def retire(rt: Runtime, actor: User, document_id: str, reason: str) -> int:
 
 
 def _audit(rt: Runtime, actor: User, action: str, detail: dict[str, Any]) -> int:
-    with rt.store.engine.begin() as conn:
+    with rt.store.review.transaction() as conn:
         return q.append_audit(conn, actor.email, action, detail=detail)
 
 
@@ -270,7 +274,7 @@ def change(rt: Runtime, change_id: int) -> dict[str, Any]:
     """An editor's upload or retirement as the audit trail keeps it."""
     log = schema.audit_log
     actions = ("library_upload", "document_retired")
-    with rt.store.engine.connect() as conn:
+    with rt.store.review.reading() as conn:
         row = conn.execute(
             select(log).where(log.c.id == change_id, log.c.action.in_(actions))
         ).first()
@@ -283,13 +287,13 @@ def recent_changes(rt: Runtime, limit: int = 10) -> list[dict[str, Any]]:
     log = schema.audit_log
     actions = ("library_upload", "document_retired")
     query = select(log).where(log.c.action.in_(actions)).order_by(log.c.id.desc()).limit(limit)
-    with rt.store.engine.connect() as conn:
+    with rt.store.review.reading() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def approved_citing(rt: Runtime, document_ids: Sequence[str]) -> list[CitingAnswer]:
     """Approved answers that cite these documents: those a change would send to review."""
-    ids = rt.store.articles_citing(list(document_ids))
+    ids = rt.store.articles.articles_citing(list(document_ids))
     if not ids:
         return []
     a = schema.articles
@@ -298,7 +302,7 @@ def approved_citing(rt: Runtime, document_ids: Sequence[str]) -> list[CitingAnsw
         .where(a.c.id.in_(ids), a.c.status == "approved")
         .order_by(a.c.question)
     )
-    with rt.store.engine.connect() as conn:
+    with rt.store.review.reading() as conn:
         return [CitingAnswer(*r) for r in conn.execute(query)]
 
 
@@ -307,5 +311,5 @@ def answers(rt: Runtime, article_ids: Sequence[str]) -> list[CitingAnswer]:
         return []
     a = schema.articles
     query = select(a.c.id, a.c.slug, a.c.question).where(a.c.id.in_(list(article_ids)))
-    with rt.store.engine.connect() as conn:
+    with rt.store.review.reading() as conn:
         return [CitingAnswer(*r) for r in conn.execute(query)]

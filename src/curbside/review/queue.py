@@ -20,7 +20,7 @@ from sqlalchemy import Connection, exists, func, select
 
 from ..errors import BadRequest
 from ..store import schema
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import store as q
 from .accounts import OPERATOR, User
 from .service import SYSTEM
@@ -130,14 +130,14 @@ def _counts(conn: Connection, where: list[Any]) -> dict[str, int]:
     return counts
 
 
-def counts(store: SQLStore) -> dict[str, int]:
+def counts(store: Store) -> dict[str, int]:
     """How many open articles each tab of the default queue holds."""
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         return _counts(conn, _filters(OPEN_STATUSES, None))
 
 
 def review_queue(
-    store: SQLStore,
+    store: Store,
     view: str = "all",
     status: str | None = None,
     topic: str | None = None,
@@ -151,7 +151,7 @@ def review_queue(
         raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
     where = _filters([status] if status else list(OPEN_STATUSES), topic)
     limit = min(max(limit, 1), 1000)
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         query = select(A, SA.c.reason, SA.c.set_by, SA.c.set_at).outerjoin(
             SA, SA.c.article_id == A.c.id
         )
@@ -229,7 +229,7 @@ def _ids(article_ids: Sequence[str]) -> list[str]:
     return ids
 
 
-def set_aside(store: SQLStore, actor: User, article_ids: Sequence[str], reason: str) -> list[str]:
+def set_aside(store: Store, actor: User, article_ids: Sequence[str], reason: str) -> list[str]:
     """Take open articles out of the queue, with why; returns the ids set aside now (those
     already set aside, or no longer open, are left as they are)."""
     require(actor.role, "review")
@@ -242,7 +242,7 @@ def set_aside(store: SQLStore, actor: User, article_ids: Sequence[str], reason: 
             f"A reason can be at most {MAX_REASON_CHARS} characters; yours has {len(reason):,}."
         )
     done = []
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         query = select(A.c.id, A.c.version, A.c.status).where(
             A.c.id.in_(ids), A.c.status.in_(list(OPEN_STATUSES)), *_view_filter("all")
         )
@@ -256,12 +256,12 @@ def set_aside(store: SQLStore, actor: User, article_ids: Sequence[str], reason: 
     return done
 
 
-def restore(store: SQLStore, actor: User, article_ids: Sequence[str]) -> list[str]:
+def restore(store: Store, actor: User, article_ids: Sequence[str]) -> list[str]:
     """Put set-aside articles back in the queue; returns the ids restored now."""
     require(actor.role, "review")
     ids = _ids(article_ids)
     done = []
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         query = select(SA.c.article_id, SA.c.reason, A.c.version).join(A, A.c.id == SA.c.article_id)
         for article_id, reason, version in conn.execute(query.where(SA.c.article_id.in_(ids))):
             conn.execute(SA.delete().where(SA.c.article_id == article_id))

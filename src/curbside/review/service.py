@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from ..answer.article import Article
+from ..articles.model import Article
 from ..errors import Conflict, NotFound
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import store as q
 from .accounts import User
 from .edits import Edit, apply_edits
@@ -45,8 +45,8 @@ def article_from_row(row: dict[str, Any], body: dict[str, Any] | None = None) ->
     return Article.model_validate(data)
 
 
-def _load_row(store: SQLStore, article_id: str) -> dict[str, Any]:
-    with store.engine.connect() as conn:
+def _load_row(store: Store, article_id: str) -> dict[str, Any]:
+    with store.review.reading() as conn:
         row = q.article_row(conn, article_id)
     if row is None:
         raise NotFound(f"no article {article_id!r}")
@@ -58,32 +58,32 @@ def _comment(text: str | None) -> str:
 
 
 # ---- the actions ---------------------------------------------------------------------------
-def claim(store: SQLStore, actor: User, article_id: str, seen_version: int) -> Article:
+def claim(store: Store, actor: User, article_id: str, seen_version: int) -> Article:
     """Take an article (submitted, or needing review again) into review."""
     return _act(store, actor, article_id, "claim", seen_version)
 
 
 def approve(
-    store: SQLStore, actor: User, article_id: str, seen_version: int, comment: str = ""
+    store: Store, actor: User, article_id: str, seen_version: int, comment: str = ""
 ) -> Article:
     """Approve the version the reviewer saw; readers will see it, with the reviewer's name."""
     return _act(store, actor, article_id, "approve", seen_version, comment=comment)
 
 
 def request_changes(
-    store: SQLStore, actor: User, article_id: str, seen_version: int, comment: str = ""
+    store: Store, actor: User, article_id: str, seen_version: int, comment: str = ""
 ) -> Article:
     return _act(store, actor, article_id, "request_changes", seen_version, comment=comment)
 
 
 def reject(
-    store: SQLStore, actor: User, article_id: str, seen_version: int, comment: str = ""
+    store: Store, actor: User, article_id: str, seen_version: int, comment: str = ""
 ) -> Article:
     return _act(store, actor, article_id, "reject", seen_version, comment=comment)
 
 
 def edit(
-    store: SQLStore,
+    store: Store,
     actor: User,
     article_id: str,
     seen_version: int,
@@ -141,7 +141,7 @@ def refresh(
 
 
 def _act(
-    store: SQLStore,
+    store: Store,
     actor: User,
     article_id: str,
     action: str,
@@ -166,7 +166,7 @@ def _act(
         version = row["version"] + (1 if change else 0)
         new.status, new.version, new.updated_at = new_status, version, at
         body = new.contract()
-        with store.engine.begin() as conn:
+        with store.review.transaction() as conn:
             values: dict[str, Any] = {"status": new_status, "version": version}
             values.update(body=body, updated_at=at)
             if library_version is not None:
@@ -205,6 +205,7 @@ def _act(
                 )
             detail.update(status_before=row["status"], status_after=new_status)
             q.append_audit(conn, actor.email, action, row["id"], seen_version, version, detail)
+            q.bump_review_generation(conn)  # every worker's page cache starts again
         return new
     except Conflict as exc:
         exc.attempted = attempted
@@ -224,7 +225,7 @@ def _stale(row: dict[str, Any], seen_version: int) -> Conflict:
 
 
 def _record_conflict(
-    store: SQLStore, actor: User, article_id: str, attempted: dict[str, Any], exc: Conflict
+    store: Store, actor: User, article_id: str, attempted: dict[str, Any], exc: Conflict
 ) -> None:
     """Keep the refused action, so that the actor's work survives a lost tab."""
     detail = {
@@ -233,7 +234,7 @@ def _record_conflict(
         "current_version": exc.current_version,
         "current_status": exc.current_status,
     }
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         seen = attempted.get("seen_version")
         q.append_audit(conn, actor.email, "conflict", article_id, seen, None, detail)
 
@@ -255,50 +256,54 @@ def _ensure_version_row(conn: Connection, row: dict[str, Any]) -> None:
 
 
 # ---- stale sources -------------------------------------------------------------------------
-def mark_sources_changed(store: SQLStore, document_ids: Sequence[str], reason: str) -> list[str]:
+def mark_sources_changed(store: Store, document_ids: Sequence[str], reason: str) -> list[str]:
     """Send every approved article citing these documents back to review; return their ids.
 
     Articles in other states keep their status and get an audit entry, so that whoever
     reviews them next sees that a source moved under them.
     """
+    with store.review.transaction() as conn:
+        return mark_sources_changed_in(conn, document_ids, reason)
+
+
+def mark_sources_changed_in(
+    conn: Connection, document_ids: Sequence[str], reason: str
+) -> list[str]:
+    """``mark_sources_changed`` on the caller's connection: inside the transaction that
+    replaced or removed the documents, so the change and its consequence commit together."""
     moved = []
-    for article_id in sorted(set(store.articles_citing(list(document_ids)))):
-        detail = {"document_ids": list(document_ids), "reason": reason}
+    detail = {"document_ids": list(document_ids), "reason": reason}
+    for article_id in sorted(set(q.articles_citing(conn, list(document_ids)))):
         for _ in range(_STALE_RETRIES):  # a reviewer may act at the same moment
-            row = _load_row(store, article_id)
-            with store.engine.begin() as conn:
-                if row["status"] != "approved":
-                    version = row["version"]
-                    q.append_audit(
-                        conn, SYSTEM, "source_changed", article_id, version, version, detail
-                    )
-                    break
-                new_status = transition("approved", "mark_stale", SYSTEM)
-                body = {**row["body"], "status": new_status}
-                if q.compare_and_set_article(
-                    conn,
-                    article_id,
-                    row["version"],
-                    "approved",
-                    status=new_status,
-                    body=body,
-                    updated_at=q.now(),
-                ):
-                    version = row["version"]
-                    q.append_audit(conn, SYSTEM, "mark_stale", article_id, version, version, detail)
-                    moved.append(article_id)
-                    break
+            row = q.article_row(conn, article_id)
+            version = row["version"]
+            if row["status"] != "approved":
+                q.append_audit(conn, SYSTEM, "source_changed", article_id, version, version, detail)
+                break
+            new_status = transition("approved", "mark_stale", SYSTEM)
+            body = {**row["body"], "status": new_status}
+            if q.compare_and_set_article(
+                conn,
+                article_id,
+                version,
+                "approved",
+                status=new_status,
+                body=body,
+                updated_at=q.now(),
+            ):
+                q.append_audit(conn, SYSTEM, "mark_stale", article_id, version, version, detail)
+                moved.append(article_id)
+                break
+    if moved:
+        q.bump_review_generation(conn)
     return moved
 
 
-def stale_source_hook(store: SQLStore) -> Callable[[str], None]:
-    """The callback ingest takes as ``on_change``: called with a replaced document's old id.
+def stale_source_hook(store: Store) -> Callable[[Connection, str, str], None]:
+    """The callback ``store.replace_document`` and ``remove_document`` take as ``on_replaced``
+    (ingest passes it on): runs in their transaction with the old version's id and status."""
 
-    Call it too after ``store.remove_document(key)`` with the removed document's id.
-    """
+    def on_replaced(conn: Connection, old_document_id: str, status: str) -> None:
+        mark_sources_changed_in(conn, [old_document_id], reason=status)
 
-    def on_change(old_document_id: str) -> None:
-        status = store.get_document(old_document_id).status  # superseded | removed
-        mark_sources_changed(store, [old_document_id], reason=status)
-
-    return on_change
+    return on_replaced

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import AuthError
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import accounts
 from . import store as q
 
@@ -42,7 +42,7 @@ def _stamp(at: datetime) -> str:
 
 
 def authenticate(
-    store: SQLStore,
+    store: Store,
     email: str,
     password: str,
     client: str = "unknown",
@@ -54,7 +54,7 @@ def authenticate(
     at = now or datetime.now(UTC)
     email = (email or "").strip().lower()[:320]
     client = (client or "unknown")[:MAX_CLIENT_CHARS]
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         row = q.user_by_email(conn, email)
         throttle = q.login_throttle(conn, email, client)
     locked = bool(throttle and throttle["locked_until"] and throttle["locked_until"] > _stamp(at))
@@ -66,7 +66,7 @@ def authenticate(
     if not row["active"]:
         # Said only to someone who knows the password: it reveals nothing to a guesser.
         raise AuthError("this account is deactivated; ask an administrator")
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         values: dict[str, Any] = {"failed_logins": 0}
         new_hash = accounts.rehashed(row["password_hash"], password)
         if new_hash:
@@ -79,7 +79,7 @@ def authenticate(
 
 
 def _refused(
-    store: SQLStore,
+    store: Store,
     email: str,
     client: str,
     row: dict[str, Any] | None,
@@ -90,7 +90,7 @@ def _refused(
     actor = email if row is not None else "anonymous"
     for attempt in (1, 2):  # a first failure inserts; a parallel one may have inserted first
         try:
-            with store.engine.begin() as conn:
+            with store.review.transaction() as conn:
                 if locked:
                     detail = _detail(email, client)
                     q.append_audit(conn, actor, "login_refused_locked", detail=detail)

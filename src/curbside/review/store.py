@@ -8,21 +8,57 @@ transaction of its own. Nothing here updates or deletes an audit row.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    update,
+)
 
+from .. import clock
 from ..store import schema
 
 A, AS, V = schema.articles, schema.article_sources, schema.article_versions
 U, T, S = schema.users, schema.api_tokens, schema.sessions
 AP, LOG = schema.approvals, schema.audit_log
-LT = schema.login_throttle
+LT, ST = schema.login_throttle, schema.library_state
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+# Accounts, reviews and audit rows are stamped to the second.
+now = partial(clock.now, "seconds")
+
+
+class ReviewStore:
+    """The review domain's tables (users, tokens, sessions, versions, approvals, audit),
+    behind the same engine as the library. The functions below run on the connection it
+    hands out, so one transaction can hold several of them."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A connection whose statements commit together when the block ends."""
+        return self._engine.begin()
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection for reads only."""
+        return self._engine.connect()
+
+    def generation(self) -> int:
+        """The review generation (see ``review_generation``): one indexed read."""
+        with self._engine.connect() as conn:
+            return review_generation(conn)
 
 
 def _row(row: Any) -> dict[str, Any] | None:
@@ -136,6 +172,27 @@ def delete_expired_sessions(conn: Connection, at: str) -> int:
 def article_row(conn: Connection, id_or_slug: str) -> dict[str, Any] | None:
     query = select(A).where((A.c.id == id_or_slug) | (A.c.slug == id_or_slug))
     return _row(conn.execute(query).first())
+
+
+def articles_citing(conn: Connection, document_ids: Sequence[str]) -> list[str]:
+    query = select(AS.c.article_id).where(AS.c.document_id.in_(list(document_ids)))
+    return list(conn.execute(query).scalars())
+
+
+def review_generation(conn: Connection) -> int:
+    """How many review actions have changed what readers see: page caches compare it."""
+    value = conn.execute(select(ST.c.value).where(ST.c.name == "review_generation")).scalar()
+    return int(value or 0)
+
+
+def bump_review_generation(conn: Connection) -> None:
+    bumped = conn.execute(
+        update(ST)
+        .where(ST.c.name == "review_generation")
+        .values(value=cast(cast(ST.c.value, Integer) + 1, String))
+    )
+    if not bumped.rowcount:  # migration 0011 makes the row; this is for safety only
+        conn.execute(ST.insert().values(name="review_generation", value="1"))
 
 
 def compare_and_set_article(

@@ -11,9 +11,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
-from ..answer.article import Article
+from ..articles.model import Article
 from ..errors import NotFound
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import queue
 from . import store as q
 from .edits import SectionDiff, diff_articles
@@ -98,9 +98,9 @@ def _version_body(conn: Any, row: dict[str, Any], version: int) -> dict[str, Any
     raise NotFound(f"article {row['id']} has no version {version}")
 
 
-def reader_view(store: SQLStore, id_or_slug: str) -> ReaderView:
+def reader_view(store: Store, id_or_slug: str) -> ReaderView:
     """What the public answer page shows for an article."""
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         row = _row(conn, id_or_slug)
         approvals = [_approval(a) for a in q.approvals_of(conn, row["id"])]
         if row["status"] == "rejected" or not approvals:
@@ -122,15 +122,15 @@ def reader_view(store: SQLStore, id_or_slug: str) -> ReaderView:
 
 
 def review_queue(
-    store: SQLStore, status: str | None = None, topic: str | None = None, limit: int = 100
+    store: Store, status: str | None = None, topic: str | None = None, limit: int = 100
 ) -> list[QueueItem]:
     """Articles awaiting reviewers and not set aside, oldest first, each follow-up after
     the question it follows; one status, or every open one (see review.queue)."""
     return queue.review_queue(store, "all", status, topic, limit).items
 
 
-def list_versions(store: SQLStore, id_or_slug: str) -> list[VersionInfo]:
-    with store.engine.connect() as conn:
+def list_versions(store: Store, id_or_slug: str) -> list[VersionInfo]:
+    with store.review.reading() as conn:
         row = _row(conn, id_or_slug)
         stored = q.version_rows(conn, row["id"])
     if not stored:
@@ -138,30 +138,30 @@ def list_versions(store: SQLStore, id_or_slug: str) -> list[VersionInfo]:
     return [VersionInfo(r["version"], r["created_by"], r["created_at"], r["note"]) for r in stored]
 
 
-def get_version(store: SQLStore, id_or_slug: str, version: int) -> Article:
+def get_version(store: Store, id_or_slug: str, version: int) -> Article:
     """One version of an article as it was written (its status is the article's today)."""
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         row = _row(conn, id_or_slug)
         return article_from_row(row, _version_body(conn, row, version))
 
 
-def diff_versions(store: SQLStore, id_or_slug: str, old: int, new: int) -> list[SectionDiff]:
+def diff_versions(store: Store, id_or_slug: str, old: int, new: int) -> list[SectionDiff]:
     """Per section, the bullets removed and added between two versions."""
     return diff_articles(get_version(store, id_or_slug, old), get_version(store, id_or_slug, new))
 
 
-def audit_trail(store: SQLStore, article_id: str | None = None) -> list[AuditEntry]:
+def audit_trail(store: Store, article_id: str | None = None) -> list[AuditEntry]:
     """The audit entries, oldest first; for one article (id or slug), or all of them."""
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         if article_id is not None:
             article_id = _row(conn, article_id)["id"]
         return [AuditEntry(**r) for r in q.audit_rows(conn, article_id)]
 
 
-def export_audit(store: SQLStore, out: TextIO, article_id: str | None = None) -> int:
+def export_audit(store: Store, out: TextIO, article_id: str | None = None) -> int:
     """Write the audit trail as JSON lines; return how many were written."""
     count = 0
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         if article_id is not None:
             article_id = _row(conn, article_id)["id"]
         for row in q.audit_rows(conn, article_id):

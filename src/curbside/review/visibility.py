@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, tr
 from sqlalchemy.exc import IntegrityError
 
 from ..store import schema
-from ..store.sql import SQLStore
+from ..store.base import Store
 from . import store as q
 from .queue import counts as queue_counts
 
@@ -71,10 +71,10 @@ def _visible(reader: Reader) -> ColumnElement[bool]:
     return or_(_public(), asked)
 
 
-def record_asker(store: SQLStore, article_id: str, asker: str) -> None:
+def record_asker(store: Store, article_id: str, asker: str) -> None:
     """Remember that ``asker`` asked this article's question (again: the time moves on)."""
     stamp = q.now()
-    with store.engine.begin() as conn:
+    with store.review.transaction() as conn:
         moved = conn.execute(
             update(ASK)
             .where(ASK.c.article_id == article_id, ASK.c.asker == asker)
@@ -83,22 +83,22 @@ def record_asker(store: SQLStore, article_id: str, asker: str) -> None:
         if moved:
             return
     try:
-        with store.engine.begin() as conn:
+        with store.review.transaction() as conn:
             conn.execute(ASK.insert().values(article_id=article_id, asker=asker, asked_at=stamp))
     except IntegrityError:
         pass  # the same asker, at the same moment, from another request: recorded either way
 
 
-def may_see(store: SQLStore, reader: Reader, id_or_slug: str) -> bool:
+def may_see(store: Store, reader: Reader, id_or_slug: str) -> bool:
     """Whether the reader may see this article (False also when there is no such article)."""
     query = select(A.c.id).where(
         or_(A.c.id == id_or_slug, A.c.slug == id_or_slug), _visible(reader)
     )
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         return conn.execute(query).first() is not None
 
 
-def visible_questions(store: SQLStore, reader: Reader, keys: Iterable[str]) -> dict[str, str]:
+def visible_questions(store: Store, reader: Reader, keys: Iterable[str]) -> dict[str, str]:
     """Of these question keys, those the reader may see, each with the wording to show: the
     question as a visible article asked it (so nothing of an unseen article's text leaks)."""
     wanted = list(dict.fromkeys(keys))[:MAX_KEYS]
@@ -110,13 +110,13 @@ def visible_questions(store: SQLStore, reader: Reader, keys: Iterable[str]) -> d
         .order_by(A.c.created_at)
     )
     found: dict[str, str] = {}
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         for key, question in conn.execute(query):
             found.setdefault(key, question)
     return found
 
 
-def find_visible(store: SQLStore, reader: Reader, key: str, audience: str) -> str | None:
+def find_visible(store: Store, reader: Reader, key: str, audience: str) -> str | None:
     """The slug of the newest article for this question that the reader may see."""
     query = (
         select(A.c.slug)
@@ -129,14 +129,14 @@ def find_visible(store: SQLStore, reader: Reader, key: str, audience: str) -> st
         .order_by(A.c.created_at.desc())
         .limit(1)
     )
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         return conn.execute(query).scalar()
 
 
 _LISTED = (A.c.id, A.c.slug, A.c.question, A.c.audience, A.c.status, A.c.abstained)
 
 
-def recent_public(store: SQLStore, limit: int) -> list[dict[str, Any]]:
+def recent_public(store: Store, limit: int) -> list[dict[str, Any]]:
     """Approved answers, newest change first: what the home page lists for everyone."""
     query = (
         select(*_LISTED, A.c.updated_at)
@@ -144,11 +144,11 @@ def recent_public(store: SQLStore, limit: int) -> list[dict[str, Any]]:
         .order_by(A.c.updated_at.desc())
         .limit(limit)
     )
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def recent_asked_by(store: SQLStore, askers: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+def recent_asked_by(store: Store, askers: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
     """The questions these askers asked, newest first, abstentions too (they asked them)."""
     if not askers:
         return []
@@ -161,11 +161,11 @@ def recent_asked_by(store: SQLStore, askers: tuple[str, ...], limit: int) -> lis
         .order_by(asked_at.desc())
         .limit(limit)
     )
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def recent_unreviewed(store: SQLStore, limit: int) -> list[dict[str, Any]]:
+def recent_unreviewed(store: Store, limit: int) -> list[dict[str, Any]]:
     """Answers awaiting a reviewer, newest first: for staff, where the setting shares them."""
     query = (
         select(*_LISTED, A.c.updated_at)
@@ -173,11 +173,11 @@ def recent_unreviewed(store: SQLStore, limit: int) -> list[dict[str, Any]]:
         .order_by(A.c.updated_at.desc())
         .limit(limit)
     )
-    with store.engine.connect() as conn:
+    with store.review.reading() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def awaiting_review(store: SQLStore) -> int:
+def awaiting_review(store: Store) -> int:
     """How many answers wait for a reviewer (the queue's Answers tab: neither abstentions nor
     questions set aside), for the reviewer's home page."""
     return queue_counts(store)["answers"]

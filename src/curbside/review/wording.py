@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from ..answer.article import Article
 from ..answer.audience import for_patients
+from ..articles.model import Article
 from ..errors import BadRequest, Conflict, InvalidTransition, NotFound
 from ..store import schema
 from ..store.sql import SQLStore

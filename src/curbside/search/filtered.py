@@ -31,17 +31,18 @@ class WithoutDocuments:
 
     * ``search`` drops the excluded documents' passages and asks the wrapped retriever for
       more hits until ``k`` remain (or the library has no more).
-    * ``mentions`` counts a word only if some passage outside the excluded documents holds it,
-      so "the library does not mention X" fires as it would were the documents never ingested.
+    * ``lexical.mentions`` counts a word only if some passage outside the excluded documents
+      holds it, so "the library does not mention X" fires as it would were the documents never
+      ingested.
 
     Known differences from a library that never held them (the wrapped index is shared, not
     rebuilt, so one library serves every question):
 
-    * ``idf_table`` still counts the excluded passages. A word held mostly by them keeps the
+    * ``lexical.idf_table`` still counts the excluded passages. A word held mostly by them keeps the
       lower weight it has in the full library, so what is left covers the question a little
       better than it would in a library without them: the unanswerable example looks
       slightly more answerable (pessimistic for the abstention measure).
-    * ``spell`` still knows their words: a word only they hold is not corrected to another
+    * ``lexical.spell`` still knows their words: a word only they hold is not corrected to another
       library word, where a rebuilt library might correct it (rare; either way).
     * The ranking scores of the remaining hits use BM25 statistics that include them.
     """
@@ -52,8 +53,8 @@ class WithoutDocuments:
         self.inner = retriever
         self.exclude = frozenset(exclude_document_ids)
         # The store the excluded passages are read from; a TantivyRetriever carries its own.
-        self.store = store if store is not None else getattr(retriever, "store", None)
-        self._excluded_df: Counter[str] | None = None
+        store = store if store is not None else getattr(retriever, "store", None)
+        self.lexical = LexicalWithout(retriever.lexical, self.exclude, store)
 
     # ---- what is filtered ----------------------------------------------------------------
     def search(self, text: str, k: int = 10) -> SearchResult:
@@ -71,6 +72,38 @@ class WithoutDocuments:
             hits=kept[:k], plan=result.plan, took_ms=(time.perf_counter() - started) * 1000
         )
 
+    # ---- delegated unchanged (see the class docstring for what that costs) ---------------
+    def plan(self, text: str):
+        return self.inner.plan(text)
+
+    def search_ids(self, plan, k: int = 10) -> list[tuple[str, float]]:
+        # Only eval/retrieval reads ranked ids straight from the index, never over a filter.
+        raise NotImplementedError("search_ids is not filtered; use search")
+
+    def sync(self, commit: bool = True, known=None) -> int:
+        return self.inner.sync(commit, known)
+
+    def release(self) -> None:
+        self.inner.release()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class LexicalWithout:
+    """The wrapped lexical helpers, where a word counts as mentioned only if some passage outside
+    the excluded documents holds it (see ``WithoutDocuments``)."""
+
+    def __init__(self, inner: Any, exclude: frozenset[str], store: Any) -> None:
+        self.inner = inner
+        self.exclude = exclude
+        self.store = store
+        self._excluded_df: Counter[str] | None = None
+
+    @property
+    def vocab(self):
+        return self.inner.vocab
+
     def mentions(self, text: str) -> bool:
         excluded = self._excluded_frequencies()
         if not excluded:
@@ -78,8 +111,10 @@ class WithoutDocuments:
         stems = self.tokenize(text)
         # The index's document frequency counts passages (body field): the word is still in
         # the library if more passages hold it than the excluded documents account for.
-        searcher = self.inner.idf_table().searcher
-        return bool(stems) and all(searcher.doc_freq("body", s) > excluded[s] for s in stems)
+        return bool(stems) and all(self.inner.doc_freq(s) > excluded[s] for s in stems)
+
+    def doc_freq(self, term: str) -> int:
+        return self.inner.doc_freq(term) - self._excluded_frequencies()[term]
 
     def _excluded_frequencies(self) -> Counter[str]:
         if self._excluded_df is None:
@@ -92,11 +127,6 @@ class WithoutDocuments:
             self._excluded_df = counts
         return self._excluded_df
 
-    # ---- delegated unchanged (see the class docstring for what that costs) ---------------
-    @property
-    def vocab(self):
-        return self.inner.vocab
-
     def tokenize(self, text: str) -> list[str]:
         return self.inner.tokenize(text)
 
@@ -105,18 +135,6 @@ class WithoutDocuments:
 
     def spell(self, token: str) -> str | None:
         return self.inner.spell(token)
-
-    def plan(self, text: str):
-        return self.inner.plan(text)
-
-    def sync(self) -> int:
-        return self.inner.sync()
-
-    def release(self) -> None:
-        self.inner.release()
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 class SemanticWithout:

@@ -10,32 +10,29 @@ replayed, and an index that belongs to another database or is unreadable is rebu
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 import shutil
+import threading
 import time
 import uuid
-from functools import lru_cache
 from pathlib import Path
 
 import tantivy
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from ..errors import SearchError
 from ..models import Hit
-from ..store.sql import SQLStore
+from ..store.base import Store
 from .base import SearchResult
 from .query import QueryPlan, plan_query
+from .tantivy_lexical import TantivyLexical
 from .vocabulary import Vocabulary, load_vocabulary
 
 ANALYZER = "curbside_en"
 FIELD_WEIGHTS = {"title": 1.5, "section": 0.5, "body": 1.0}
 MARKER = "curbside-applied.json"
 COMMIT_EVERY = 50_000
+SYNC_BATCH = 20_000
 NEGATED_WEIGHT = 0.2
-_SENTENCE_START = re.compile(r"(^|[.?!:]\s*|\n\s*[-*]?\s*)$")
 
 
 def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -61,47 +58,37 @@ def _schema() -> tantivy.Schema:
     return b.build()
 
 
-class IdfTable:
-    """Inverse document frequencies of body terms, from one searcher's view of the index."""
-
-    def __init__(self, searcher: tantivy.Searcher):
-        self.searcher = searcher
-        self.n = max(1, searcher.num_docs)
-        self.cache: dict[str, float] = {}
-
-    def __call__(self, token: str) -> float:
-        if token not in self.cache:
-            df = self.searcher.doc_freq("body", token)
-            self.cache[token] = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-        return self.cache[token]
-
-
 class TantivyRetriever:
-    """Retriever over a tantivy index kept in step with a SQLStore."""
+    """Retriever over a tantivy index kept in step with a Store."""
 
     def __init__(
         self,
-        store: SQLStore,
+        store: Store,
         path: Path,
         vocabulary: Vocabulary | None = None,
         field_weights: dict[str, float] | None = None,
     ):
         self.store = store
         self.path = Path(path)
-        self.vocab = vocabulary or load_vocabulary()
         self.weights = field_weights or dict(FIELD_WEIGHTS)
         self.analyzers = _analyzers()
         self.analyzer = self.analyzers[ANALYZER]
-        # The same passages are tokenised by every ask of a question and by later questions.
-        self._analyze = lru_cache(maxsize=50_000)(lambda text: tuple(self.analyzer.analyze(text)))
         self.schema = _schema()
+        self.lexical = TantivyLexical(
+            vocabulary or load_vocabulary(), self.analyzer, self.schema, self._searcher, store
+        )
         self.index = self._open()
         self._writer: tantivy.IndexWriter | None = None
         self._pending = 0
-        self._applied = self._read_marker()
+        self.follower, self._applied = self._read_marker()
         self._seen = self._applied  # last log entry handed to the writer, maybe uncommitted
-        self._replaying = True  # until our first commit, the log tail may be half-applied
+        # Entries up to here may already be in the index (a process died between the index
+        # commit and the marker write, or a rebuild read them as passages): replace them.
+        self._replay_upto = store.last_log_seq()
+        self._last_version: int | None = None
         self._reloaded_at = 0.0
+        # One thread at a time applies the log (a request's follow, an ingest's sync).
+        self._sync_lock = threading.RLock()
 
     # ---- opening and keeping in step -----------------------------------------------------
     def _open(self) -> tantivy.Index:
@@ -116,28 +103,23 @@ class TantivyRetriever:
             index.register_tokenizer(name, analyzer)
         return index
 
-    def _library_uid(self) -> str:
-        from sqlalchemy import select
-
-        from ..store.schema import library_state as S
-
-        with self.store.engine.begin() as conn:
-            uid = conn.execute(select(S.c.value).where(S.c.name == "library_uid")).scalar()
-            if uid is None:
-                uid = uuid.uuid4().hex
-                conn.execute(S.insert().values(name="library_uid", value=uid))
-        return uid
-
-    def _read_marker(self) -> int:
+    def _read_marker(self) -> tuple[str, int]:
+        """This folder's follower id and the last log entry its index holds (-1: rebuild)."""
         try:
             data = json.loads((self.path / MARKER).read_text())
         except (OSError, ValueError):
-            return -1
-        return int(data.get("seq", -1)) if data.get("library") == self._library_uid() else -1
+            data = {}
+        follower = str(data.get("follower") or uuid.uuid4().hex)
+        seq = int(data.get("seq", -1)) if data.get("library") == self.store.library_uid() else -1
+        # Below the floor, the log no longer holds every change since this index's position.
+        if seq >= 0 and seq < self.store.index_log_floor():
+            seq = -1
+        return follower, seq
 
     def _write_marker(self, seq: int) -> None:
         tmp = self.path / (MARKER + ".tmp")
-        tmp.write_text(json.dumps({"library": self._library_uid(), "seq": seq}))
+        data = {"library": self.store.library_uid(), "seq": seq, "follower": self.follower}
+        tmp.write_text(json.dumps(data))
         os.replace(tmp, self.path / MARKER)
         self._applied = seq
 
@@ -147,7 +129,42 @@ class TantivyRetriever:
                 self._writer = self.index.writer(heap_size=256_000_000, num_threads=2)
             except ValueError as exc:
                 raise SearchError(f"search index is locked by another writer: {exc}") from exc
+            # Another process sharing this folder may have moved the index on since we last
+            # held the writer: continue from its marker, not from our own memory.
+            _, on_disk = self._read_marker()
+            if on_disk > self._seen or on_disk < 0:
+                self._seen = self._applied = on_disk
         return self._writer
+
+    def follow(self) -> None:
+        """Per request: if the database's log has moved past this index, catch up.
+
+        Several app servers each keep their own index; whichever ingests, the others apply
+        its changes on their next request. A worker that cannot take the writer (another
+        process of this folder holds it) reloads instead: that process applies them.
+        """
+        head = self.store.last_log_seq()
+        if head <= self._seen and self._applied >= 0:
+            return
+        if self._writer is None:
+            _, on_disk = self._read_marker()
+            if on_disk >= head:  # another process of this folder applied them already
+                self._seen = self._applied = on_disk
+                self.index.reload()
+                self._reloaded_at = time.monotonic()
+                return
+        if not self._sync_lock.acquire(blocking=False):
+            return  # another thread of this process is applying the log right now
+        try:
+            held = self._writer is not None
+            self.sync()
+            if not held:  # let go, so `curbside ingest` beside this server can write
+                self.release()
+        except SearchError:
+            self.index.reload()
+            self._reloaded_at = time.monotonic()
+        finally:
+            self._sync_lock.release()
 
     def sync(
         self, commit: bool = True, known: dict[str, tuple[str, str, str]] | None = None
@@ -155,50 +172,60 @@ class TantivyRetriever:
         """Apply the log tail to the index; return how many changes were applied.
 
         ``known`` maps passage ids the caller has just stored to (title, section path, text),
-        which saves reading them back; the log still decides what is applied.
+        which saves reading them back; the log still decides what is applied. The index is
+        committed only between two transactions' entries (they differ in library version),
+        so a reader never sees part of a document.
         """
+        with self._sync_lock:
+            return self._sync(commit, known or {})
+
+    def _sync(self, commit: bool, known: dict[str, tuple[str, str, str]]) -> int:
+        self.writer()
         if self._applied < 0:
             return self.rebuild()
         applied = 0
         while True:
-            changes = self.store.index_log_after(self._applied_pending(), limit=20_000)
+            changes = self.store.index_log_after(self._seen, limit=SYNC_BATCH)
             if not changes:
                 break
-            self._apply(changes, known or {})
+            whole = len(changes) < SYNC_BATCH  # the log's end is a transaction's end
+            self._apply(changes, known)
             applied += len(changes)
+            if self._pending >= COMMIT_EVERY and (whole or self._at_boundary()):
+                self.commit()
         if commit and self._writer is not None and (self._pending or applied):
             self.commit()
-        elif applied == 0 and not self._pending:
-            self._replaying = False  # caught up: nothing can be half-applied any more
         return applied
 
-    def _applied_pending(self) -> int:
-        return self._seen
+    def _at_boundary(self) -> bool:
+        """Whether the next log entry starts another transaction than the last applied."""
+        last = self._last_version
+        following = self.store.index_log_after(self._seen, limit=1)
+        return not following or following[0][3] != last or last is None
 
     def _apply(
-        self, changes: list[tuple[int, str, str]], known: dict[str, tuple[str, str, str]]
+        self,
+        changes: list[tuple[int, str, str, int | None]],
+        known: dict[str, tuple[str, str, str]],
     ) -> None:
         writer = self.writer()
-        missing = [pid for _, pid, op in changes if op == "add" and pid not in known]
+        missing = [pid for _, pid, op, _ in changes if op == "add" and pid not in known]
         rows = {
             pid: (doc.title, passage.section_path, passage.text)
             for pid, (passage, doc) in self.store.get_passages(missing).items()
             if not passage.retired
         }
-        retired = {pid for _, pid, op in changes if op == "del"}
-        for _, pid, op in changes:
-            # Log entries past the marker may already be in the index if a process died
-            # between the index commit and the marker write: replace rather than duplicate.
-            if op == "del" or pid in retired or self._replaying:
+        retired = {pid for _, pid, op, _ in changes if op == "del"}
+        for seq, pid, op, _ in changes:
+            if op == "del" or pid in retired or seq <= self._replay_upto:
                 writer.delete_documents_by_term("passage_id", pid)
             if op == "add" and pid not in retired:
                 fields = known.get(pid) or rows.get(pid)
                 if fields:
                     writer.add_document(self._doc(pid, *fields))
         self._seen = changes[-1][0]
+        self._last_version = changes[-1][3]
         self._pending += len(changes)
-        if self._pending >= COMMIT_EVERY:
-            self.commit()
 
     def _doc(self, pid: str, title: str, section_path: str, text: str) -> tantivy.Document:
         section = section_path.split(" › ", 1)[1] if " › " in section_path else ""
@@ -208,18 +235,19 @@ class TantivyRetriever:
         if self._writer is None:
             return
         self._writer.commit()
-        seq = self._applied_pending()
+        seq = self._seen
         self._write_marker(seq)
-        self.store.trim_index_log(seq)
+        self.store.record_index_position(self.follower, seq)
         self._pending = 0
-        self._replaying = False
         self.index.reload()
+        self._reloaded_at = time.monotonic()
 
     def rebuild(self) -> int:
         """Index every current passage from scratch (a new or foreign index)."""
         writer = self.writer()
         writer.delete_all_documents()
         last = self.store.last_log_seq()
+        self._seen = last
         count = 0
         for batch in self.store.iter_current_passages():
             docs = self.store.get_passages([p.id for p in batch])
@@ -228,7 +256,8 @@ class TantivyRetriever:
                     self._doc(passage.id, document.title, passage.section_path, passage.text)
                 )
             count += len(batch)
-        self._seen = last
+        # Changes committed while we read may be both read here and logged after ``last``.
+        self._replay_upto = self.store.last_log_seq()
         self.commit()
         return count
 
@@ -251,66 +280,9 @@ class TantivyRetriever:
             self._reloaded_at = now
         return self.index.searcher()
 
-    def tokenize(self, text: str) -> list[str]:
-        """Index terms of a text, exactly as the body field indexes them (a copy: callers
-        may change it)."""
-        return list(self._analyze(text))
-
-    def mentions(self, text: str) -> bool:
-        """Whether the library holds every word of ``text`` (by its stem)."""
-        searcher = self._searcher()
-        stems = self.tokenize(text)
-        return bool(stems) and all(searcher.doc_freq("body", s) > 0 for s in stems)
-
-    def idf_table(self) -> IdfTable:
-        return IdfTable(self._searcher())
-
-    def spell(self, token: str) -> str | None:
-        """The library's own word closest to a word it does not hold, if one is close enough.
-
-        Candidates are the index's stems (no second, unstemmed copy of the text is indexed);
-        the correction shown is the word as it is written in a passage holding that stem.
-        """
-        stems = self.tokenize(token)
-        if len(stems) != 1:
-            return None
-        searcher = self._searcher()
-        stem = stems[0]
-        if searcher.doc_freq("body", stem) > 0:
-            return None
-        counts = dict(searcher.terms_with_prefix("body", stem[:2]))
-        # Two edits turn short words into other words ("lavender" -> "land"): only long
-        # words may be two edits away from the library's spelling ("phaeochromocytoma").
-        limit = 1 if len(stem) < 8 else 2
-        close = process.extract(stem, list(counts), scorer=fuzz.ratio, limit=10, score_cutoff=70)
-        scored = sorted(
-            (Levenshtein.distance(stem, cand), -counts[cand], cand)
-            for cand, _, _ in close
-            if cand.isalpha()
-        )
-        if not scored or scored[0][0] > limit:
-            return None
-        return self._surface(scored[0][2])
-
-    def _surface(self, stem: str) -> str | None:
-        searcher = self._searcher()
-        query = tantivy.Query.term_query(self.schema, "body", stem, index_option="freq")
-        hits = searcher.search(query, limit=1, count=False).hits
-        if not hits:
-            return None
-        pid = searcher.doc(hits[0][1])["passage_id"][0]
-        found = self.store.get_passages([pid]).get(pid)
-        text = found[0].text if found else ""
-        words = [m for m in re.finditer(r"[A-Za-z]+", text) if self.tokenize(m.group()) == [stem]]
-        # Capitalised every time, and not only where a sentence starts, it is a name (an
-        # author, a place), not a word to correct a question into ("robaxin" is not "Robbins").
-        starts = [bool(_SENTENCE_START.search(text[: m.start()])) for m in words]
-        if not words or (all(m.group()[0].isupper() for m in words) and not all(starts)):
-            return None
-        return words[0].group().lower()
-
     def plan(self, text: str) -> QueryPlan:
-        return plan_query(text, self.vocab, self.spell)
+        self.follow()  # the generation check: one indexed query per search
+        return plan_query(text, self.lexical.vocab, self.lexical.spell)
 
     def build_query(self, plan: QueryPlan):
         Occur, Q = tantivy.Occur, tantivy.Query

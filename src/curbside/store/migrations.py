@@ -8,10 +8,10 @@ versions folder with its own config file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, inspect, select
 
+from ..clock import now
 from . import schema
 
 Migration = Callable[[Connection], None]
@@ -99,6 +99,58 @@ def _patient_wording(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.patient_approvals])
 
 
+def _add_column(conn: Connection, table: str, column: str, sql_type: str) -> bool:
+    """Add a column a database made before it lacks (a new one has it from create_all)."""
+    if column in {c["name"] for c in inspect(conn).get_columns(table)}:
+        return False
+    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+    return True
+
+
+def _ensure_state(conn: Connection, *names: str) -> None:
+    """Counters in library_state that writers update in place: each starts at 0."""
+    state = schema.library_state
+    for name in names:
+        if conn.execute(select(state.c.name).where(state.c.name == name)).first() is None:
+            conn.execute(state.insert().values(name=name, value="0"))
+
+
+@migration("0009_index_followers")
+def _index_followers(conn: Connection) -> None:
+    # Several app servers, each with its own search index, follow one database's log.
+    schema.metadata.create_all(conn, tables=[schema.index_followers])
+    _add_column(conn, "index_log", "version", "INTEGER")
+    # Every writer locks the version row first (store/sql.py), and index positions update the
+    # floor row (store/index_log.py): both must exist before the first of them.
+    _ensure_state(conn, "library_version", "index_log_floor")
+
+
+@migration("0010_article_dedupe_key")
+def _article_dedupe_key(conn: Connection) -> None:
+    if _add_column(conn, "articles", "dedupe_key", "TEXT"):
+        # The newest first-in-thread answer of each question is the one a plain ask finds.
+        conn.exec_driver_sql(
+            """UPDATE articles SET dedupe_key = audience || ':' || question_key
+            WHERE parent_id IS NULL AND id IN (
+                SELECT id FROM articles a WHERE a.parent_id IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM articles b WHERE b.parent_id IS NULL
+                    AND b.question_key = a.question_key AND b.audience = a.audience
+                    AND (b.created_at > a.created_at
+                         OR (b.created_at = a.created_at AND b.id > a.id))))"""
+        )
+        conn.exec_driver_sql(
+            "CREATE UNIQUE INDEX IF NOT EXISTS uq_articles_dedupe_key ON articles (dedupe_key)"
+        )
+
+
+@migration("0011_shared_counters")
+def _shared_counters(conn: Connection) -> None:
+    # The ask rate limit, shared by every worker of every server; and the review generation,
+    # which every worker's page cache compares on each request.
+    schema.metadata.create_all(conn, tables=[schema.rate_events])
+    _ensure_state(conn, "review_generation")
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]
@@ -114,10 +166,6 @@ def migrate(engine: Engine) -> list[str]:
             continue
         with engine.begin() as conn:
             fn(conn)
-            conn.execute(
-                schema.migrations.insert().values(
-                    name=name, applied_at=datetime.now(UTC).isoformat()
-                )
-            )
+            conn.execute(schema.migrations.insert().values(name=name, applied_at=now()))
         ran.append(name)
     return ran

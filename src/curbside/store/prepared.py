@@ -66,11 +66,15 @@ class IngestStatements:
             engine, P.insert().values({c.name: bindparam(c.name) for c in P.c})
         )
         self.insert_log = Prepared(
-            engine, LOG.insert().values(passage_id=bindparam("passage_id"), op=bindparam("op"))
+            engine,
+            LOG.insert().values(
+                passage_id=bindparam("passage_id"), op=bindparam("op"), version=bindparam("version")
+            ),
         )
         self.bump_version = Prepared(
             engine,
             update(STATE)
             .where(STATE.c.name == "library_version")
-            .values(value=cast(cast(STATE.c.value, Integer) + 1, String)),
+            .values(value=cast(cast(STATE.c.value, Integer) + 1, String))
+            .returning(STATE.c.value),
         )

@@ -4,6 +4,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -70,6 +71,9 @@ index_log = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("passage_id", String(60), nullable=False),
     Column("op", String(3), nullable=False),  # add | del
+    # The library version the change made (migration 0009): one per transaction, so a
+    # follower commits its index only between transactions, never inside a document.
+    Column("version", Integer),
     # Never reuse a sequence number after the log is trimmed.
     sqlite_autoincrement=True,
 )
@@ -99,7 +103,12 @@ articles = Table(
     Column("body", JSON, nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+    # "audience:question key" of the answer a plain ask finds (migration 0010): unique, so
+    # two workers answering the same new question at once store one article. NULL for
+    # follow-ups and fresh re-answers, which are never found by question.
+    Column("dedupe_key", Text),
 )
+Index("uq_articles_dedupe_key", articles.c.dedupe_key, unique=True)
 Index("ix_articles_question_key", articles.c.question_key, articles.c.audience)
 Index("ix_articles_thread", articles.c.thread_id)
 
@@ -260,3 +269,26 @@ patient_approvals = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_patient_approvals_article", patient_approvals.c.article_id, patient_approvals.c.version)
+
+# ---- several app servers (migrations 0009 and 0011) -----------------------------------------
+# Each search index (one per app server folder) records the last log entry it holds; the log
+# is trimmed only up to the slowest index seen in the last week (a longer-idle one rebuilds).
+index_followers = Table(
+    "index_followers",
+    metadata,
+    Column("follower", String(40), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("seen_at", String(40), nullable=False),
+)
+
+# Questions asked per client, counted in the database so every worker of every server
+# shares one limit. Rows older than the window are deleted as new ones come.
+rate_events = Table(
+    "rate_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("bucket", String(120), nullable=False),
+    Column("at", Float, nullable=False),
+)
+Index("ix_rate_events_bucket", rate_events.c.bucket, rate_events.c.at)
+Index("ix_rate_events_at", rate_events.c.at)

@@ -3,64 +3,49 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Engine,
-    Integer,
-    String,
-    cast,
-    create_engine,
-    event,
     func,
     or_,
     select,
     update,
 )
 
+from ..clock import now
 from ..errors import ConfigError, NotFound
-from ..models import SECTION_SEP, Chunk, Document, ParsedDocument, Passage
+from ..models import SECTION_SEP, Chunk, Document, ParsedDocument, Passage, passage_id
 from ..settings import Settings
 from . import schema
+from .counters import SharedCounters
+from .engine import make_engine
+from .index_log import IndexLog
 from .migrations import migrate
 from .prepared import IngestStatements
 
 D, P, LOG, STATE = schema.documents, schema.passages, schema.index_log, schema.library_state
-A, AS = schema.articles, schema.article_sources
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def document_id(key: str, version: int) -> str:
     return hashlib.sha1(f"{key}\0{version}".encode()).hexdigest()[:16]
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    # WAL lets readers (the web app) carry on while an ingest writes; NORMAL sync keeps
-    # every commit atomic and durable against a process kill, which is what ingest needs.
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    # Each checkpoint syncs the WAL and the database to disk; at the default (every 1,000
-    # pages, about every 100 ingested documents) those syncs were a tenth of ingest time.
-    # Every commit stays as durable as before.
-    cur.execute("PRAGMA wal_autocheckpoint=16000")
-    cur.close()
+OnReplaced = Callable[[Any, str, str], None]  # (connection, old document id, its new status)
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+class _Unchanged(Exception):
+    """Raised inside a write transaction to roll it back: nothing was changed after all."""
+
+    def __init__(self, document_id: str):
+        self.document_id = document_id
+
+
+def _unchanged(latest: Any, parsed: ParsedDocument) -> bool:
+    return latest is not None and latest[2] == "current" and latest[1] == parsed.content_hash
 
 
 def open_store(settings: Settings) -> SQLStore:
@@ -112,78 +97,145 @@ def _passage(row: Any) -> Passage:
     )
 
 
-class SQLStore:
+class SQLStore(IndexLog, SharedCounters):
+    """The Store on one SQLAlchemy engine, with the article and review stores beside it."""
+
     def __init__(self, engine: Engine):
+        # Imported here: articles/ and review/ sit above store/ and import its schema.
+        from ..articles.store import SQLArticles
+        from ..review.store import ReviewStore
+
         self.engine = engine
         self._ingest = IngestStatements(engine)
+        # SQLite lets one writer in at a time and fails a reader that turns writer after
+        # another committed, so what a transaction read before its first write still holds.
+        self._writes_serialized = engine.dialect.name == "sqlite"
+        self.articles = SQLArticles(engine)
+        self.review = ReviewStore(engine)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def library_uid(self) -> str:
+        """A random id minted once per database: an index built for another one is rebuilt."""
+        with self.engine.begin() as conn:
+            uid = conn.execute(select(STATE.c.value).where(STATE.c.name == "library_uid")).scalar()
+            if uid is None:
+                uid = uuid.uuid4().hex
+                conn.execute(STATE.insert().values(name="library_uid", value=uid))
+        return uid
 
     # ---- documents -------------------------------------------------------------------
     def replace_document(
-        self, parsed: ParsedDocument, chunks: Sequence[Chunk]
+        self,
+        parsed: ParsedDocument,
+        chunks: Sequence[Chunk],
+        on_replaced: OnReplaced | None = None,
     ) -> tuple[Document, str]:
         """Insert a document or a new version of it, in one transaction.
 
-        Returns the current document and "new", "updated" or "unchanged".
+        Returns the current document and "new", "updated" or "unchanged". ``on_replaced(conn,
+        old_id, status)`` runs inside that transaction when a version is superseded, so what
+        it writes (answers sent back to review) commits with the change or not at all.
         """
         sql = self._ingest
-        with self.engine.begin() as conn, closing(conn.connection.cursor()) as cursor:
-            latest = sql.latest.run(cursor, {"key": parsed.key}).fetchone()
-            old_id, old_hash, old_status, old_version = latest or (None, None, None, 0)
-            if old_status != "current":
-                old_id = None
-            if old_id is not None and old_hash == parsed.content_hash:
-                return self.get_document_in(conn, old_id), "unchanged"
-            version = old_version + 1
-            values = {
-                "id": document_id(parsed.key, version),
-                "key": parsed.key,
-                "title": parsed.title,
-                "publisher": parsed.publisher,
-                "year": parsed.year,
-                "url": parsed.url,
-                "kind": parsed.kind,
-                "source_path": parsed.source_path,
-                "content_hash": parsed.content_hash,
-                "version": version,
-                "superseded_by": None,
-                "status": "current",
-                "ingested_at": now(),
-                "meta": parsed.meta,
-            }
-            sql.insert_document.run(cursor, values)
-            if old_id is not None:
-                self._retire(conn, old_id, status="superseded", superseded_by=values["id"])
-            rows = [
-                {
-                    "id": f"{values['id']}-{i}",
-                    "document_id": values["id"],
-                    "ord": i,
-                    "section_path": SECTION_SEP.join(c.section_path),
-                    "text": c.text,
-                    "char_start": c.char_start,
-                    "char_end": c.char_end,
-                    "page": c.page,
-                    "retired": False,
-                }
-                for i, c in enumerate(chunks)
-            ]
-            sql.insert_passage.run_many(cursor, rows)
-            sql.insert_log.run_many(cursor, [{"passage_id": r["id"], "op": "add"} for r in rows])
-            if sql.bump_version.run(cursor, {}).rowcount == 0:
-                self._bump_version(conn)
-        doc = Document(**values)
+        try:
+            with self.engine.begin() as conn, closing(conn.connection.cursor()) as cursor:
+                latest = sql.latest.run(cursor, {"key": parsed.key}).fetchone()
+                if _unchanged(latest, parsed):
+                    return self.get_document_in(conn, latest[0]), "unchanged"
+                library_version = self._lock_and_bump(conn, cursor)
+                if not self._writes_serialized:  # another writer may have stored it meanwhile
+                    latest = sql.latest.run(cursor, {"key": parsed.key}).fetchone()
+                    if _unchanged(latest, parsed):
+                        raise _Unchanged(latest[0])
+                doc, rows = self._insert(cursor, parsed, chunks, latest)
+                old_id = latest[0] if latest and latest[2] == "current" else None
+                if old_id is not None:
+                    self._retire(conn, old_id, "superseded", doc.id, library_version)
+                    if on_replaced is not None:
+                        on_replaced(conn, old_id, "superseded")
+                sql.insert_passage.run_many(cursor, rows)
+                log = [
+                    {"passage_id": r["id"], "op": "add", "version": library_version} for r in rows
+                ]
+                sql.insert_log.run_many(cursor, log)
+        except _Unchanged as unchanged:
+            return self.get_document(unchanged.document_id), "unchanged"
         return doc, "updated" if old_id is not None else "new"
 
-    def remove_document(self, key: str) -> Document | None:
-        with self.engine.begin() as conn:
-            old = conn.execute(select(D).where(D.c.key == key, D.c.status == "current")).first()
-            if old is None:
+    def _insert(
+        self, cursor: Any, parsed: ParsedDocument, chunks: Sequence[Chunk], latest: Any
+    ) -> tuple[Document, list[dict[str, Any]]]:
+        version = (latest[3] if latest else 0) + 1
+        values = {
+            "id": document_id(parsed.key, version),
+            "key": parsed.key,
+            "title": parsed.title,
+            "publisher": parsed.publisher,
+            "year": parsed.year,
+            "url": parsed.url,
+            "kind": parsed.kind,
+            "source_path": parsed.source_path,
+            "content_hash": parsed.content_hash,
+            "version": version,
+            "superseded_by": None,
+            "status": "current",
+            "ingested_at": now(),
+            "meta": parsed.meta,
+        }
+        self._ingest.insert_document.run(cursor, values)
+        rows = [
+            {
+                "id": passage_id(values["id"], i),
+                "document_id": values["id"],
+                "ord": i,
+                "section_path": SECTION_SEP.join(c.section_path),
+                "text": c.text,
+                "char_start": c.char_start,
+                "char_end": c.char_end,
+                "page": c.page,
+                "retired": False,
+            }
+            for i, c in enumerate(chunks)
+        ]
+        return Document(**values), rows
+
+    def remove_document(self, key: str, on_replaced: OnReplaced | None = None) -> Document | None:
+        try:
+            return self._remove(key, on_replaced)
+        except _Unchanged:
+            return None
+
+    def _remove(self, key: str, on_replaced: OnReplaced | None) -> Document | None:
+        with self.engine.begin() as conn, closing(conn.connection.cursor()) as cursor:
+            current = (D.c.key == key, D.c.status == "current")
+            if conn.execute(select(D.c.id).where(*current)).first() is None:
                 return None
-            self._retire(conn, old.id, status="removed", superseded_by=None)
-            self._bump_version(conn)
+            library_version = self._lock_and_bump(conn, cursor)
+            old = conn.execute(select(D).where(*current)).first()  # again, under the lock
+            if old is None:
+                raise _Unchanged("")  # removed by another writer meanwhile: roll back
+            self._retire(conn, old.id, "removed", None, library_version)
+            if on_replaced is not None:
+                on_replaced(conn, old.id, "removed")
             return _document(conn.execute(select(D).where(D.c.id == old.id)).one())
 
-    def _retire(self, conn: Any, doc_id: str, status: str, superseded_by: str | None) -> None:
+    def _lock_and_bump(self, conn: Any, cursor: Any) -> int:
+        """The first write of every library change: bump the library version and hold its
+        row until commit. Writers thus commit one at a time, so index log entries commit in
+        the order of their sequence numbers, and a follower that has read up to a number
+        has seen every change below it."""
+        row = self._ingest.bump_version.run(cursor, {}).fetchone()
+        if row is not None:
+            return int(row[0])
+        conn.execute(STATE.insert().values(name="library_version", value="1"))
+        return 1
+
+    def _retire(
+        self, conn: Any, doc_id: str, status: str, superseded_by: str | None, library_version: int
+    ) -> None:
         conn.execute(
             update(D).where(D.c.id == doc_id).values(status=status, superseded_by=superseded_by)
         )
@@ -194,17 +246,8 @@ class SQLStore:
         )
         conn.execute(update(P).where(P.c.document_id == doc_id).values(retired=True))
         if ids:
-            conn.execute(LOG.insert(), [{"passage_id": pid, "op": "del"} for pid in ids])
-
-    def _bump_version(self, conn: Any) -> None:
-        """One statement: the library version counts committed changes."""
-        result = conn.execute(
-            update(STATE)
-            .where(STATE.c.name == "library_version")
-            .values(value=cast(cast(STATE.c.value, Integer) + 1, String))
-        )
-        if result.rowcount == 0:
-            conn.execute(STATE.insert().values(name="library_version", value="1"))
+            log = [{"passage_id": pid, "op": "del", "version": library_version} for pid in ids]
+            conn.execute(LOG.insert(), log)
 
     def get_document_in(self, conn: Any, document_id: str) -> Document:
         return _document(conn.execute(select(D).where(D.c.id == document_id)).one())
@@ -308,24 +351,6 @@ class SQLStore:
             last = rows[-1].id
             yield [_passage(r) for r in rows]
 
-    def index_log_after(self, seq: int, limit: int = 50_000) -> list[tuple[int, str, str]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(LOG.c.seq, LOG.c.passage_id, LOG.c.op)
-                .where(LOG.c.seq > seq)
-                .order_by(LOG.c.seq)
-                .limit(limit)
-            )
-            return [(r.seq, r.passage_id, r.op) for r in rows]
-
-    def last_log_seq(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.max(LOG.c.seq))).scalar() or 0
-
-    def trim_index_log(self, upto: int) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(LOG.delete().where(LOG.c.seq <= upto))
-
     def stats(self) -> dict[str, Any]:
         with self.engine.connect() as conn:
             docs = conn.execute(
@@ -349,106 +374,3 @@ class SQLStore:
             "last_ingest": last,
             "library_version": self.library_version(),
         }
-
-    # ---- articles --------------------------------------------------------------------
-    def save_article(self, record: dict[str, Any], document_ids: Sequence[str]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(A.insert().values(**record))
-            if document_ids:
-                conn.execute(
-                    AS.insert(),
-                    [{"article_id": record["id"], "document_id": d} for d in set(document_ids)],
-                )
-
-    def get_article(self, id_or_slug: str) -> dict[str, Any]:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(A).where(or_(A.c.id == id_or_slug, A.c.slug == id_or_slug))
-            ).first()
-        if row is None:
-            raise NotFound(f"no article {id_or_slug!r}")
-        return dict(row._mapping)
-
-    def find_article(self, question_key: str, audience: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(A)
-                .where(
-                    A.c.question_key == question_key,
-                    A.c.audience == audience,
-                    A.c.parent_id.is_(None),
-                )
-                .order_by(A.c.created_at.desc())
-                .limit(1)
-            ).first()
-        return dict(row._mapping) if row else None
-
-    def list_articles(self, limit: int = 200) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(A).order_by(A.c.updated_at.desc()).limit(limit))
-            return [dict(r._mapping) for r in rows]
-
-    def answered_questions(self, limit: int = 2000) -> list[tuple[str, str, str]]:
-        """(id, question, question_key) of recent answered articles, without their bodies."""
-        query = (
-            select(A.c.id, A.c.question, A.c.question_key)
-            .where(A.c.abstained.is_(False))
-            .order_by(A.c.updated_at.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            return [(r.id, r.question, r.question_key) for r in conn.execute(query)]
-
-    def articles_citing(self, document_ids: Sequence[str]) -> list[str]:
-        with self.engine.connect() as conn:
-            return list(
-                conn.execute(
-                    select(AS.c.article_id).where(AS.c.document_id.in_(list(document_ids)))
-                ).scalars()
-            )
-
-    def set_article_status(self, article_id: str, status: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(A).where(A.c.id == article_id).values(status=status, updated_at=now())
-            )
-
-    # ---- web -------------------------------------------------------------------------
-    # Read-only queries the web app needs on its hot paths: narrow columns, one round trip.
-    def article_stamp(self, id_or_slug: str) -> tuple[str, str, int, str] | None:
-        """(id, status, version, updated_at): whatever changes what an article page shows."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(A.c.id, A.c.status, A.c.version, A.c.updated_at).where(
-                    or_(A.c.id == id_or_slug, A.c.slug == id_or_slug)
-                )
-            ).first()
-        return (row.id, row.status, row.version, row.updated_at) if row else None
-
-    def recent_articles(
-        self, limit: int = 10, status: str | None = None, exclude_status: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Answered (not abstained) articles, newest first, without their bodies."""
-        query = select(
-            A.c.id, A.c.slug, A.c.question, A.c.audience, A.c.status, A.c.updated_at
-        ).where(A.c.abstained.is_(False))
-        if status is not None:
-            query = query.where(A.c.status == status)
-        if exclude_status is not None:
-            query = query.where(A.c.status != exclude_status)
-        query = query.order_by(A.c.updated_at.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-    def find_article_variant(
-        self, question_key: str, audience: str, parent_id: str | None
-    ) -> str | None:
-        """The slug of the same question, in the same thread position, for another audience."""
-        parent = A.c.parent_id.is_(None) if parent_id is None else A.c.parent_id == parent_id
-        with self.engine.connect() as conn:
-            return conn.execute(
-                select(A.c.slug)
-                .where(A.c.question_key == question_key, A.c.audience == audience, parent)
-                .order_by(A.c.created_at.desc())
-                .limit(1)
-            ).scalar()

@@ -19,7 +19,7 @@ from ..settings import Settings
 from .errors import install_error_handlers
 from .fastpath import ArticleFastPath
 from .pages import STATIC, Pages
-from .ratelimit import SlidingWindowLimiter
+from .ratelimit import SharedLimiter
 from .routes import (
     about,
     account,
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         rt=rt,
         pages=page_renderer,
-        asker=Asker(rt, SlidingWindowLimiter(settings.ask_rate_limit)),
+        asker=Asker(rt, SharedLimiter(rt.store, settings.ask_rate_limit)),
         article_pages=ArticlePages(rt, page_renderer),
     )
 

@@ -19,10 +19,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
-from ..answer.article import STATUS_LABELS, Article
 from ..answer.audience import plain_words
 from ..answer.pipeline import MAX_QUESTION_CHARS
 from ..answer.verify import quantity_spans
+from ..articles.model import AUDIENCES as MODEL_AUDIENCES
+from ..articles.model import STATUS_LABELS, Article
 from ..review import edits
 from ..review.views import ReaderView
 from .auth import viewer_or_none
@@ -31,7 +32,8 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 AUDIENCE_COOKIE = "curbside_audience"
-AUDIENCES = {"clinician": "Clinician", "patient": "Patient or caregiver"}
+# Labels of the audiences, in the model's order (zip fails loudly if one is added there).
+AUDIENCES = dict(zip(MODEL_AUDIENCES, ("Clinician", "Patient or caregiver"), strict=True))
 
 KIND_LABELS = {
     "guideline": "Guideline",

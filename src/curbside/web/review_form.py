@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
-from ..answer.article import Article
+from ..articles.model import Article
 from ..errors import BadRequest, UnsupportedNumbers
 from ..review.edits import (
     AddNote,

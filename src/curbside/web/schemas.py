@@ -1,4 +1,4 @@
-"""JSON shapes of the API beyond the article contract (which is ``answer.article.Article``)."""
+"""JSON shapes of the API beyond the article contract (which is ``articles.model.Article``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..answer.pipeline import MAX_QUESTION_CHARS
+from ..articles.model import Audience
 from ..library.attribution import passage_statements
 from ..models import Document, Passage
 
@@ -21,7 +22,7 @@ class AskRequest(BaseModel):
         "longer one is refused (422), never cut.",
         examples=["What hydroxocobalamin dose for vitamin B12 deficiency with neurological signs?"],
     )
-    audience: Literal["clinician", "patient"] = Field(
+    audience: Audience = Field(
         default="clinician", description="Clinician wording, or plain words for patients."
     )
     follow_up_of: str | None = Field(

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import httpx
 from starlette.requests import Request
 
-from ..answer import articles, related
-from ..answer.article import Article
+from .. import articles
+from ..answer import related
 from ..answer.choose import engine_for
 from ..answer.pipeline import answer
+from ..articles.model import Article
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
 from ..library.ingest import ingest
@@ -38,7 +39,7 @@ from ..review.workflow import may_ask
 from ..runtime import Runtime
 from .errors import AskingDisabled
 from .pages import Pages
-from .ratelimit import SlidingWindowLimiter
+from .ratelimit import Limiter
 
 # The same words for an answer the reader may not see as for an address that never held one.
 NOT_PUBLISHED = (
@@ -48,7 +49,7 @@ NOT_PUBLISHED = (
 
 
 class Asker:
-    def __init__(self, rt: Runtime, limiter: SlidingWindowLimiter):
+    def __init__(self, rt: Runtime, limiter: Limiter):
         self.rt = rt
         self.limiter = limiter
         self._library_checked = False
@@ -85,7 +86,7 @@ class Asker:
         if parent and not visibility.may_see(self.rt.store, reader, follow_up_of):
             raise NotFound(NOT_PUBLISHED)  # as for an answer that never existed
         chosen = engine_for(
-            self.rt.settings, engine, on_draft, self.llm_transport, self.rt.retriever.vocab
+            self.rt.settings, engine, on_draft, self.llm_transport, self.rt.retriever.lexical.vocab
         )
         self.limiter.hit(client)
         self.ensure_library()
@@ -104,7 +105,7 @@ class Asker:
             if self._library_checked:
                 return
             store = self.rt.store
-            if store.stats()["documents"] == 0 and not store.library_version():
+            if self.rt.needs_bundled_library():
                 ingest(
                     bundled_paths(),
                     store,
@@ -157,6 +158,7 @@ class Shown:
     related: frozenset[str] = frozenset()  # the question keys of its related questions
     shown: frozenset[str] = frozenset()  # of those, the ones the page lists
     checked_at: float = 0.0
+    generation: int = -1  # the review generation it was built under
 
 
 def related_for(store, reader: Reader, questions: list[str]) -> list[str]:
@@ -169,9 +171,11 @@ def related_for(store, reader: Reader, questions: list[str]) -> list[str]:
 class ArticlePages:
     """Rendered answer pages, keyed by (slug, audience), each with the stamp it was made from.
 
-    A cached page is trusted for ``revalidate_after`` seconds, then its stamp is read again
-    (one indexed query) and the page re-rendered only if the stamp changed. A review status
-    change therefore shows within a second, and the hot path costs no query at all. A page
+    Every request reads the review generation (one indexed query), which every review
+    action bumps in its own transaction: a page built under an older generation is never
+    served, so no worker of any server shows an old status after an approval. Otherwise a
+    cached page is trusted for ``revalidate_after`` seconds, then its stamp is read again
+    and the page re-rendered only if the stamp changed (a change made outside review). A page
     with related questions also re-checks which of them are public, so a related question
     whose answer is rejected leaves every cached page that listed it.
     """
@@ -191,10 +195,15 @@ class ArticlePages:
         """
         key = (slug, audience or "")
         now = time.monotonic()
+        # Any review action by any worker of any server bumps the generation (in its own
+        # transaction): a page built before it is never served after it.
+        generation = self.rt.store.review.generation()
         entry = self._cache.get(key)
+        if entry is not None and entry.generation != generation:
+            return None
         if entry is not None and now - entry.checked_at < self.revalidate_after:
             return entry
-        stamp = self.rt.store.article_stamp(slug)
+        stamp = self.rt.store.articles.article_stamp(slug)
         if stamp is None:
             raise NotFound(NOT_PUBLISHED)
         with self._lock:
@@ -214,7 +223,7 @@ class ArticlePages:
     def invalidate(self, article: Article) -> None:
         """Forget every cached page of an article (by slug or id, in any wording): called
         after each review action, so this process never serves the old status, even within
-        ``revalidate_after``. Other worker processes notice within ``revalidate_after``."""
+        ``revalidate_after``. Other workers see the bumped review generation."""
         names = {article.slug, article.id}
         with self._lock:
             for key in [k for k in self._cache if k[0] in names]:
@@ -234,7 +243,8 @@ class ArticlePages:
         (a signed-in viewer: their name, their CSRF token), or for an answer not yet approved
         (its askers: the follow-up's parent they asked), the page is made for this reader.
         """
-        stamp = self.rt.store.article_stamp(slug)
+        generation = self.rt.store.review.generation()  # read before the article, not after
+        stamp = self.rt.store.articles.article_stamp(slug)
         if stamp is None:
             raise NotFound(NOT_PUBLISHED)
         view = reader_view(self.rt.store, slug)
@@ -246,14 +256,14 @@ class ArticlePages:
         personal = request is not None or not public
         if not personal:
             reader = ANONYMOUS
-        shown = Shown(article.id, public, Redirect("/"), stamp)
+        shown = Shown(article.id, public, Redirect("/"), stamp, generation=generation)
         if audience == "patient" and article.audience == "clinician":
             # The same article in patient wording, under that wording's own review status.
             worded = patient_view(self.rt.store, slug)
             shown.page = self._render(worded.article, worded, slug, request, reader)
         elif audience and audience != article.audience:
             # Clinician wording of an answer stored for patients before migration 0008.
-            variant = self.rt.store.find_article_variant(
+            variant = self.rt.store.articles.find_article_variant(
                 articles.question_key(article.question), audience, article.follow_up_of
             )
             if variant:
@@ -291,7 +301,7 @@ class ArticlePages:
         # approves a follow-up has not approved the question it follows.
         if article.follow_up_of and visibility.may_see(store, reader, article.follow_up_of):
             try:
-                parent_question = store.get_article(article.follow_up_of)["question"]
+                parent_question = store.articles.get_article(article.follow_up_of)["question"]
             except NotFound:
                 parent_question = None
         visible = related_for(store, reader, article.related_questions)

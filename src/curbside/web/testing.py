@@ -36,13 +36,16 @@ class ServerProcess:
         env: dict[str, str] | None = None,
         log: Path | None = None,
         access_log: bool = False,
+        database_url: str | None = None,
     ):
         self.home = home
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.env = {**os.environ, "CURBSIDE_HOME": str(home), **(env or {})}
-        self.env.pop("CURBSIDE_DATABASE_URL", None)
+        self.env.pop("CURBSIDE_DATABASE_URL", None)  # the home's SQLite file, unless named
+        if database_url:
+            self.env["CURBSIDE_DATABASE_URL"] = database_url
         self.log = log or home.parent / "serve.log"
         self.access_log = access_log
         self.process: subprocess.Popen | None = None

@@ -107,7 +107,7 @@ def _user_trail(web: WebDep, user: accounts.User) -> list[dict[str, Any]]:
     """The account's entries in the audit trail, newest first, as sentences."""
     log = schema.audit_log
     query = select(log).where(log.c.article_id.is_(None)).order_by(log.c.id.desc())
-    with web.rt.store.engine.connect() as conn:
+    with web.rt.store.review.reading() as conn:
         names = queue.actor_names(conn)
         rows = []
         for row in conn.execute(query.limit(5000)):

@@ -7,15 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ...answer.article import Article
 from ...answer.verify_draft import without_dropped_text
+from ...articles.model import Article
 from ...errors import NotFound
 from ...review import visibility
 from ...review.views import reader_view
 from ...review.wording import patient_view
 from ..auth import ApiViewer
 from ..deps import ClientDep, WebDep
-from ..schemas import AskRequest, DocumentOut, ErrorOut, SearchHitOut, SearchOut
+from ..schemas import AskRequest, DocumentOut, ErrorOut, SearchOut
 from ..service import NOT_PUBLISHED, related_for
 from ..visitors import asking_as, reader_for
 
@@ -117,27 +117,7 @@ def search(
 ) -> SearchOut:
     """Passages ranked by BM25 with the medical vocabulary layer."""
     result = web.rt.retriever.search(q, k=k)
-    return SearchOut(
-        query=q,
-        corrections=result.corrections,
-        took_ms=round(result.took_ms, 2),
-        hits=[
-            SearchHitOut(
-                rank=i,
-                score=round(h.score, 4),
-                passage_id=h.passage.id,
-                document_id=h.document.id,
-                title=h.document.title,
-                publisher=h.document.publisher,
-                year=h.document.year,
-                kind=h.document.kind,
-                section=h.passage.section_path,
-                text=h.passage.text,
-                link=f"/library/{h.document.id}#{h.passage.id}",
-            )
-            for i, h in enumerate(result.hits, start=1)
-        ],
-    )
+    return SearchOut.model_validate(result.as_json(q))
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ...answer.article import Article
+from ...articles.model import Article
 from ...errors import NotFound
 from ...review import accounts, service, views, visibility
 from ...review import queue as review_queue

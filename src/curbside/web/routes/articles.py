@@ -7,12 +7,11 @@ the setting shares them); anyone else gets the 404 an address that never existed
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ...articles.model import Audience
 from ...review import visibility
 from ..auth import current_viewer
 from ..deps import client_address
@@ -33,7 +32,7 @@ def remember_audience(response: Response, audience: str) -> None:
 async def article_page(
     slug: str,
     request: Request,
-    audience: Literal["clinician", "patient"] | None = Query(
+    audience: Audience | None = Query(
         None, description="Show the article in this audience's wording."
     ),
 ) -> Response:
@@ -75,7 +74,7 @@ async def article_page(
     elif isinstance(page, Redirect) and page.slug is not None:
         # The same question in the other wording: whoever may see this one may see that
         # one, which may have been asked by someone else and not be approved yet.
-        variant = await run_in_threadpool(store.article_stamp, page.slug)
+        variant = await run_in_threadpool(store.articles.article_stamp, page.slug)
         if variant is not None and not await run_in_threadpool(
             visibility.may_see, store, reader, variant[0]
         ):

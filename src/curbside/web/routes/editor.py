@@ -79,7 +79,7 @@ def editor_page(
     found = rt.store.list_documents(
         q.strip()[:200] or None, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
     )
-    with rt.store.engine.connect() as conn:
+    with rt.store.review.reading() as conn:
         names = queue.actor_names(conn)
     changes = [
         {"id": row["id"], "at": row["at"], "sentence": audit_text.describe_row(row, names)}
@@ -211,7 +211,7 @@ def change(request: Request, web: WebDep, viewer: PageViewer, change_id: int) ->
             documents[doc_id] = web.rt.store.get_document(doc_id)
         except NotFound:
             continue
-    with web.rt.store.engine.connect() as conn:
+    with web.rt.store.review.reading() as conn:
         names = queue.actor_names(conn)
     html = web.pages.render(
         "editor_change.html",

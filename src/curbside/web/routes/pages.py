@@ -12,13 +12,13 @@ with the reason in plain words and the text still in the box, so nothing typed i
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ...answer.articles import question_key
 from ...answer.pipeline import MAX_QUESTION_CHARS
+from ...articles import Audience, question_key
 from ...errors import BadRequest, NotFound, QuestionTooLong
 from ...review import visibility
 from ..auth import FormViewer, Viewer, viewer_or_none
@@ -34,7 +34,6 @@ MAX_SEARCH_CHARS = 1000
 # A refused question goes back into the box; past this much the box keeps only the start
 # (and says so), rather than send a megabyte back to the browser.
 MAX_ECHO_CHARS = 5 * MAX_QUESTION_CHARS
-Audience = Literal["clinician", "patient"]
 
 
 def _home(

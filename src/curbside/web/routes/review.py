@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ...answer import articles
+from ... import articles
 from ...review import audit_text, queue, views
 from ...review.workflow import ACTIONS, allowed
 from ..auth import OVERSIGHT, PageViewer, Viewer, require_any
@@ -54,7 +54,7 @@ def review_page(
     newer version go back into the form too.
     """
     store = web.rt.store
-    article = articles.load(store, article_id)
+    article = articles.load(store.articles, article_id)
     trail = views.audit_trail(store, article.id)
     claims = [e.actor for e in trail if e.action == "claim"]
     names = _names(web)
@@ -117,7 +117,7 @@ def review(
 @router.get("/review/{article_id}/versions", response_class=HTMLResponse)
 def versions(request: Request, web: WebDep, viewer: PageViewer, article_id: str) -> HTMLResponse:
     require_any(viewer, *OVERSIGHT)
-    article = articles.load(web.rt.store, article_id)
+    article = articles.load(web.rt.store.articles, article_id)
     found = views.list_versions(web.rt.store, article.id)
     approved = {a.version for a in views.reader_view(web.rt.store, article.id).approvals}
     names = _names(web)
@@ -142,7 +142,7 @@ def diff(
     new: Annotated[int, Query(ge=1, le=1_000_000)],
 ) -> HTMLResponse:
     require_any(viewer, *OVERSIGHT)
-    article = articles.load(web.rt.store, article_id)
+    article = articles.load(web.rt.store.articles, article_id)
     sections = views.diff_versions(web.rt.store, article.id, old, new)
     html = web.pages.render(
         "review_diff.html", request, a=article, old=old, new=new, sections=sections
@@ -153,7 +153,7 @@ def diff(
 @router.get("/review/{article_id}/audit", response_class=HTMLResponse)
 def audit(request: Request, web: WebDep, viewer: PageViewer, article_id: str) -> HTMLResponse:
     require_any(viewer, *OVERSIGHT)
-    article = articles.load(web.rt.store, article_id)
+    article = articles.load(web.rt.store.articles, article_id)
     entries = views.audit_trail(web.rt.store, article.id)
     names = _names(web)
     html = web.pages.render(
@@ -163,7 +163,7 @@ def audit(request: Request, web: WebDep, viewer: PageViewer, article_id: str) ->
 
 
 def _names(web: WebDep) -> dict[str, str]:
-    with web.rt.store.engine.connect() as conn:
+    with web.rt.store.review.reading() as conn:
         return queue.actor_names(conn)
 
 

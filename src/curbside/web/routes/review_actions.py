@@ -16,8 +16,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...answer import articles
-from ...answer.article import Article
+from ... import articles
+from ...articles.model import Article
 from ...errors import BadRequest, Conflict, NotFound, UnsupportedNumbers
 from ...review import service, views
 from ..auth import FormViewer, Viewer, require_any
@@ -119,7 +119,9 @@ async def edit(
     try:
         base = await run_in_threadpool(views.get_version, store, article_id, seen_version)
     except NotFound:
-        base = await run_in_threadpool(articles.load, store, article_id)  # the service says 409
+        base = await run_in_threadpool(
+            articles.load, store.articles, article_id
+        )  # the service says 409
     try:
         edits = form.edits(base)
         article = await run_in_threadpool(

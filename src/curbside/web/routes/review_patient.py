@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ...answer import articles
-from ...answer.article import Article
+from ... import articles
 from ...answer.audience import patient_text, reading_grade
+from ...articles.model import Article
 from ...errors import BadRequest, Conflict
 from ...review import wording
 from ..auth import OVERSIGHT, FormViewer, PageViewer, Viewer, api_needs, require_any

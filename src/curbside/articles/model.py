@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
 Audience = Literal["clinician", "patient"]
+AUDIENCES: tuple[str, ...] = get_args(Audience)  # the one list of audiences
 Status = Literal[
     "submitted", "under_review", "approved", "changes_requested", "rejected", "needs_review"
 ]
