@@ -128,7 +128,7 @@ def test_patient_and_clinician_wordings_are_one_article(library: Runtime):
     clinician = answer(question, library)
     assert patient.id == clinician.id and patient.slug == clinician.slug
     assert (patient.audience, clinician.audience) == ("patient", "clinician")
-    assert library.store.get_article(patient.id)["audience"] == "clinician"
+    assert library.articles.get_article(patient.id)["audience"] == "clinician"
     again = answer(question, library, audience="patient")
     assert again.id == patient.id and again.audience == "patient"
     assert again.bottom_line.text == patient.bottom_line.text != clinician.bottom_line.text

@@ -26,7 +26,7 @@ QUESTIONS = [
 
 
 def _extractive(rt: Runtime) -> Engine:
-    return ExtractiveEngine(rt.retriever.vocab)
+    return ExtractiveEngine(rt.retriever.lexical.vocab)
 
 
 def _llm(rt: Runtime) -> Engine:
@@ -43,10 +43,10 @@ def engine(request, library) -> Engine:
 
 def _chosen(rt: Runtime, question: str):
     plan = rt.retriever.plan(question)
-    analysis = analyse(question, plan, rt.retriever.vocab)
+    analysis = analyse(question, plan, rt.retriever.lexical.vocab)
     hits = rt.retriever.search(question, k=30).hits
-    weights = GroupWeights.build(plan, rt.retriever.tokenize, rt.retriever.idf_table())
-    return analysis, select(candidates(hits, analysis, weights, rt.retriever.tokenize))
+    weights = GroupWeights.build(plan, rt.retriever.lexical.tokenize, rt.retriever.lexical.idf_table())
+    return analysis, select(candidates(hits, analysis, weights, rt.retriever.lexical.tokenize))
 
 
 def test_an_engine_has_a_name_the_contract_knows(engine: Engine):

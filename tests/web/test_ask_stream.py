@@ -126,7 +126,7 @@ def test_readers_get_the_reasons_and_reviewers_the_dropped_text(
     stored = client.app.state.web.rt.store
     from curbside import articles
 
-    full = articles.load(stored, asked["id"]).metadata["dropped_bullets"][0]
+    full = articles.load(stored.articles, asked["id"]).metadata["dropped_bullets"][0]
     assert full["text"] and full["reason"].startswith("numbers not in its passages: ")
     assert full["reason"].split(": ")[1] in page.replace("&#39;", "'")
     assert "Dropped from this answer (1)" in page

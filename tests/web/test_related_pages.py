@@ -57,7 +57,7 @@ def _ask(client: TestClient, question: str) -> dict:
 def _approve(app, article_id: str) -> None:
     store = app.state.web.rt.store
     reviewer = accounts.find_user(store, "rev@example.org")
-    claimed = service.claim(store, reviewer, article_id, store.get_article(article_id)["version"])
+    claimed = service.claim(store, reviewer, article_id, store.articles.get_article(article_id)["version"])
     service.approve(store, reviewer, article_id, claimed.version)
 
 
@@ -112,7 +112,7 @@ def test_an_unapproved_question_is_not_offered_to_another_visitor(app):
         alice, "hydroxocobalamin dose for vitamin B12 deficiency in a retired lighthouse keeper"
     )
     theirs = _ask(bob, "hydroxocobalamin dose for vitamin B12 deficiency after gastrectomy")
-    body = app.state.web.rt.store.get_article(theirs["id"])["body"]
+    body = app.state.web.rt.articles.get_article(theirs["id"])["body"]
     assert mine["question"] in body["related_questions"]  # related by concept …
     for text in (
         bob.get(f"/a/{theirs['slug']}").text,

@@ -100,16 +100,23 @@ def save(
         "body": article.contract(),
         "created_at": article.created_at,
         "updated_at": article.updated_at,
-        "dedupe_key": dedupe_key(question, article.audience)
+        "dedupe_key": dedupe_key(question, article.audience, _asked_of(article))
         if first_in_thread and findable
         else None,
     }
     return store.save_article(record, [r.document_id for r in article.references])
 
 
-def dedupe_key(question: str, audience: str) -> str:
-    """What makes two plain asks the same question: the audience and the question key."""
-    return f"{audience}:{question_key(question)}"
+def dedupe_key(question: str, audience: str, engine: str = "extractive") -> str:
+    """What makes two plain asks the same question: the audience and the question key, and
+    the engine asked when it is not the default (an LLM answer is kept beside the
+    extractive one, each found again by its own engine)."""
+    key = f"{audience}:{question_key(question)}"
+    return key if engine == "extractive" else f"{engine}:{key}"
+
+
+def _asked_of(article: Article) -> str:
+    return article.metadata.get("engine_requested") or article.engine
 
 
 def load(store: ArticleStore, id_or_slug: str) -> Article:

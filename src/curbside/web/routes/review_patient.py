@@ -49,7 +49,7 @@ def patient_review_page(
     error: str | None = None,
 ) -> HTMLResponse:
     store = web.rt.store
-    article = articles.load(store, article_id)  # the version under review, the latest
+    article = articles.load(store.articles, article_id)  # the version under review, the latest
     if article.audience != "clinician" or article.abstained:
         raise BadRequest("this answer has no patient wording of its own to review")
     approvals = [
