@@ -45,7 +45,9 @@ def _chosen(rt: Runtime, question: str):
     plan = rt.retriever.plan(question)
     analysis = analyse(question, plan, rt.retriever.lexical.vocab)
     hits = rt.retriever.search(question, k=30).hits
-    weights = GroupWeights.build(plan, rt.retriever.lexical.tokenize, rt.retriever.lexical.idf_table())
+    weights = GroupWeights.build(
+        plan, rt.retriever.lexical.tokenize, rt.retriever.lexical.idf_table()
+    )
     return analysis, select(candidates(hits, analysis, weights, rt.retriever.lexical.tokenize))
 
 

@@ -57,7 +57,9 @@ def _ask(client: TestClient, question: str) -> dict:
 def _approve(app, article_id: str) -> None:
     store = app.state.web.rt.store
     reviewer = accounts.find_user(store, "rev@example.org")
-    claimed = service.claim(store, reviewer, article_id, store.articles.get_article(article_id)["version"])
+    claimed = service.claim(
+        store, reviewer, article_id, store.articles.get_article(article_id)["version"]
+    )
     service.approve(store, reviewer, article_id, claimed.version)
 
 

@@ -34,7 +34,9 @@ def llm_engine(rt, transport_: httpx.BaseTransport | None = None, **cfg):
     from curbside.answer.engines import ExtractiveEngine
     from curbside.answer.llm.engine import LLMEngine
 
-    return LLMEngine(config(**cfg), transport_, fallback=ExtractiveEngine(rt.retriever.lexical.vocab))
+    return LLMEngine(
+        config(**cfg), transport_, fallback=ExtractiveEngine(rt.retriever.lexical.vocab)
+    )
 
 
 def request_body(request: httpx.Request) -> dict:
