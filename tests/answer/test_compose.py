@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.answer.analyse import Analysis
 from curbside.answer.compose import (
-    ORDER,
     Draft,
     DraftBullet,
     References,
-    group_sections,
     number,
     section_title,
 )
@@ -103,30 +100,6 @@ def test_section_title_from_the_sentence_when_headings_say_nothing(text: str, ti
 def test_section_title_keeps_acronyms(heading: str):
     title = section_title(_cand("Observe the child.", ("Initial treatment", heading)))
     assert heading.split()[0] in title
-
-
-def test_group_sections_follows_the_regimen_order_for_dose_questions():
-    chosen = [
-        _cand("Check the blood count after 10 days.", ("Monitoring",), score=0.9),
-        _cand("Oral cyanocobalamin 50 micrograms daily.", ("Alternatives",), score=0.8),
-        _cand("Give hydroxocobalamin 1 mg.", ("Initial treatment",), score=0.5),
-        _cand("Do not give folic acid alone.", ("Pitfalls to avoid",), score=0.7),
-    ]
-    dose = Analysis(question="q", intent="dose", intents=["dose"])
-    titles = [t for t, _ in group_sections(chosen, dose)]
-    assert titles == ["Initial treatment", "Monitoring", "Pitfalls to avoid", "Alternatives"]
-    assert titles == sorted(titles, key=ORDER.index)
-    other = Analysis(question="q", intent="diagnosis", intents=["diagnosis"])
-    titles = [t for t, _ in group_sections(chosen, other)]
-    assert titles == ["Monitoring", "Alternatives", "Pitfalls to avoid", "Initial treatment"]
-
-
-def test_group_sections_keeps_source_order_within_a_section():
-    a = _cand("Second sentence of the source.", ("Monitoring",), score=0.9, rank=1, pid="p2")
-    b = _cand("First sentence of the source.", ("Monitoring",), score=0.1, rank=0, pid="p1")
-    dose = Analysis(question="q", intent="dose", intents=["dose"])
-    [(title, cands)] = group_sections([a, b], dose)
-    assert title == "Monitoring" and cands == [b, a]
 
 
 # ---- References --------------------------------------------------------------------------------

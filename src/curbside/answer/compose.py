@@ -128,11 +128,6 @@ def _title(section_path: str, text: str) -> str:
     return "Key recommendations"
 
 
-def _order_key(title: str) -> int:
-    base = title.split(":")[0]
-    return ORDER.index(base) if base in ORDER else len(ORDER) - 1
-
-
 @dataclass
 class DraftBullet:
     text: str
@@ -143,21 +138,6 @@ class DraftBullet:
 class Draft:
     bottom_line: list[DraftBullet] = field(default_factory=list)
     sections: list[tuple[str, list[DraftBullet]]] = field(default_factory=list)
-
-
-def group_sections(
-    chosen: list[Candidate], analysis: Analysis
-) -> list[tuple[str, list[Candidate]]]:
-    groups: dict[str, list[Candidate]] = {}
-    for cand in chosen:
-        groups.setdefault(section_title(cand), []).append(cand)
-    best = {t: max(c.score for c in cs) for t, cs in groups.items()}
-    ordered = sorted(groups, key=lambda t: (_order_key(t), -best[t], t))
-    if analysis.intent not in ("dose", "treatment"):
-        ordered = sorted(groups, key=lambda t: (-best[t], t))
-    return [
-        (t, sorted(groups[t], key=lambda c: (c.rank, c.passage.ord, c.offset))) for t in ordered
-    ]
 
 
 class References:
