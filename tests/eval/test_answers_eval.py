@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from curbside.answer.audience import patient_text, reading_grade
 from curbside.articles.model import ABSTAIN_TEXT, Article, BottomLine, Bullet, Evidence, Section
 from curbside.cli import app
 from curbside.errors import CurbsideError
@@ -170,3 +171,35 @@ def test_summarise_nothing():
     summary = summarise([])
     assert summary["cases"] == 0
     assert summary["fact_recall"] is None and summary["abstention_recall"] is None
+
+
+def test_score_case_measures_the_patient_wording_of_a_clinician_answer():
+    clinician = _article(QUOTE)
+    result = score_case({"question": "q"}, clinician, 1.0)
+    # The grade is that of the patient wording the rules make, not of the clinician text.
+    assert result.patient_grade is not None
+    assert result.patient_grade < reading_grade(patient_text(clinician))
+    assert result.patient_numbers_kept is True
+    patient = score_case({"question": "q"}, _article(QUOTE, audience="patient"), 1.0)
+    assert patient.patient_grade == reading_grade(patient_text(_article(QUOTE)))
+    assert patient.patient_numbers_kept is None  # no clinician wording to compare with
+
+
+def test_summarise_patient_grades_median_and_share_at_most_8():
+    def r(grade: float | None, kept: bool | None = True) -> CaseResult:
+        return CaseResult(
+            "q",
+            False,
+            grade is None,
+            0,
+            0,
+            patient_grade=grade,
+            patient_numbers_kept=kept if grade is not None else None,
+        )
+
+    summary = summarise([r(6.0), r(8.0), r(9.5), r(12.0, kept=False), r(None)])
+    assert summary["patient_grade_median"] == pytest.approx(8.75)
+    assert summary["patient_share_at_most_8"] == pytest.approx(2 / 4)
+    assert summary["patient_grade_max"] == 12.0
+    assert summary["patient_numbers_kept"] == pytest.approx(3 / 4)
+    assert summarise([])["patient_grade_median"] is None

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..answer.audience import for_patients, patient_text, reading_grade
 from ..answer.engines import Engine
 from ..answer.pipeline import answer
 from ..answer.verify import check, quantities, unsupported_numbers
@@ -43,6 +45,10 @@ class CaseResult:
     dropped: int = 0  # bullets the verifier removed from the draft served
     engine: str = "extractive"  # the engine whose draft was served
     fallback_reason: str | None = None  # why an LLM ask was served the extractive draft
+    # The patient wording of an answer (the answer itself when asked for patients): its
+    # Flesch–Kincaid grade, and whether every number it states is one of the clinician's.
+    patient_grade: float | None = None
+    patient_numbers_kept: bool | None = None
 
 
 def load_cases(path: Path) -> list[dict[str, Any]]:
@@ -106,6 +112,8 @@ def score_case(
         n = len(quantities(text_))
         result.numbers += n
         result.numbers_found += n - len(unsupported_numbers(text_, quotes))
+    if not article.abstained:
+        _score_patient_wording(result, article)
     expected = case.get("expect_source")
     if not article.abstained and not case.get("expect_abstain"):
         result.on_topic = on_topic(case, article, (source_titles or {}).get(expected or ""))
@@ -126,6 +134,20 @@ def score_case(
             for r in article.references
         )
     return result
+
+
+# The issue's target for the patient wording's reading grade (issue 11, item 5).
+PATIENT_GRADE_TARGET = 8.0
+
+
+def _score_patient_wording(result: CaseResult, article: Article) -> None:
+    patient = article if article.audience == "patient" else for_patients(article)
+    result.patient_grade = reading_grade(patient_text(patient))
+    if article.audience == "clinician":
+        numbers = {str(q.value) for q in quantities(patient_text(patient))}
+        result.patient_numbers_kept = numbers <= {
+            str(q.value) for q in quantities(patient_text(article))
+        }
 
 
 def _asks_found(case: dict[str, Any], found: list[bool]) -> list[bool]:
@@ -220,11 +242,25 @@ def summarise(results: list[CaseResult]) -> dict[str, Any]:
         "ask_recall": _share([f for r in answerable for f in r.asks_found] or [None]),
         "bottom_line_hit": _share([r.bottom_line_hit for r in answerable]),
         "on_topic_rate": _share([r.on_topic for r in answerable]),
+        **_patient_summary(results),
         "dropped_bullets": sum(r.dropped for r in results),
         "served_by_llm": sum(r.engine == "llm" for r in results),
         "llm_fallbacks": sum(r.fallback_reason is not None for r in results),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
+    }
+
+
+def _patient_summary(results: list[CaseResult]) -> dict[str, Any]:
+    grades = [r.patient_grade for r in results if r.patient_grade is not None]
+    return {
+        "patient_grade_median": statistics.median(grades) if grades else None,
+        "patient_grade_p90": percentile(grades, 90) if grades else None,
+        "patient_grade_max": max(grades) if grades else None,
+        "patient_share_at_most_8": (
+            _share([g <= PATIENT_GRADE_TARGET for g in grades]) if grades else None
+        ),
+        "patient_numbers_kept": _share([r.patient_numbers_kept for r in results]),
     }
 
 
