@@ -30,6 +30,12 @@ def _numbers(text: str) -> list[str]:
         ),
         ("Prescribers should check interactions.", "addressed to clinicians"),
         ("The odds ratio was 0.38 (95% CI 0.20 to 0.74).", "statistics"),
+        (
+            "Do not assume every man with pT3 disease needs adjuvant radiotherapy.",
+            "pitfall for clinicians",
+        ),
+        ("RADICALS-RT randomised 1396 men to adjuvant radiotherapy.", "study details"),
+        ("Do not take ibuprofen with lithium.", None),
         ("Give hydroxocobalamin 1 mg intramuscularly every 3 months.", None),
         ("Seek medical help if the rash spreads.", None),
     ],
@@ -51,6 +57,83 @@ def test_sentences_split_at_safe_joints_and_keep_every_word():
         "This is because stores are low.",
     ]
     assert _numbers(" ".join(parts)) == _numbers(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        # whom the advice is for, after it, in the same order (numbers keep theirs)
+        (
+            "NICE advises a 75 g oral glucose tolerance test at 24 to 28 weeks for women with "
+            "any risk factor.",
+            [
+                "NICE advises a 75 g oral glucose tolerance test at 24 to 28 weeks.",
+                "This advice is for women with any risk factor.",
+            ],
+        ),
+        # a negation or a restriction keeps its "for": alone, the first half would mislead
+        (
+            "Event-based PrEP is not advised for people with chronic hepatitis B infection.",
+            ["Event-based PrEP is not advised for people with chronic hepatitis B infection."],
+        ),
+        (
+            "The EAU guideline reserves adjuvant radiotherapy for men with the highest risk.",
+            ["The EAU guideline reserves adjuvant radiotherapy for men with the highest risk."],
+        ),
+        # timing belongs to the advice, not to whom it is for
+        (
+            "NICE advises taking a blood sample for adults as soon as possible after treatment.",
+            ["NICE advises taking a blood sample for adults as soon as possible after treatment."],
+        ),
+        (
+            "Escitalopram starts at 10 mg once a day, with a maximum of 20 mg daily.",
+            ["Escitalopram starts at 10 mg once a day.", "The maximum is 20 mg daily."],
+        ),
+        (
+            "GOLD gives antibiotics for 5 days when antibiotics are needed.",
+            ["GOLD gives antibiotics for 5 days.", "This applies when antibiotics are needed."],
+        ),
+        # "best when": the condition completes the words before it
+        (
+            "Salvage radiotherapy works best when given at low PSA levels.",
+            ["Salvage radiotherapy works best when given at low PSA levels."],
+        ),
+        (
+            "SSRIs can cause low blood sodium, and the risk is higher with water tablets.",
+            ["SSRIs can cause low blood sodium.", "The risk is higher with water tablets."],
+        ),
+        # a condition said first is not split at a condition of its own
+        (
+            "When glucose falls below 14 mmol/L when on insulin, reduce the infusion.",
+            [
+                "This applies when glucose falls below 14 mmol/L when on insulin.",
+                "Reduce the infusion.",
+            ],
+        ),
+    ],
+)
+def test_more_safe_joints(text: str, parts: list[str]):
+    assert split_sentences(text) == parts
+    assert _numbers(" ".join(parts)) == _numbers(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("NICE says that children are admitted to hospital.", "Children are admitted to hospital."),
+        (
+            "The CDC says to check kidney function every 6 months.",
+            "Your care team should check kidney function every 6 months.",
+        ),
+        # a speaker with a number in its name is kept: no number is ever dropped
+        (
+            "The WAO 2020 guidance says to repeat the dose.",
+            "The WAO 2020 guidance says to repeat the dose.",
+        ),
+    ],
+)
+def test_the_speaker_is_left_to_the_citation(text: str, plain: str):
+    assert Rewriter().statement(text) == plain
 
 
 def test_a_joint_inside_brackets_is_not_split():

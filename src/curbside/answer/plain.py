@@ -61,6 +61,19 @@ CLINICIAN_ONLY: dict[str, re.Pattern[str]] = {
         r"\bmonitor(?:ing|ed)?\b",
         re.I,
     ),
+    # "Do not assume every man with pT3 disease needs …": a pitfall of clinical judgement.
+    "pitfall for clinicians": re.compile(
+        _LEAD + r"(?:never|do not|don't)\s+(?:assume|delay|wait|rely|forget|miss|overlook|"
+        r"attribute|dismiss|underestimate|interpret|mistake|confuse|label|diagnose|discharge|"
+        r"treat|refer|request|order|test|screen)\b",
+        re.I,
+    ),
+    # "RADICALS-RT randomised 1396 men …": how a trial was run, for readers of trials.
+    "study details": re.compile(
+        r"\b(?:randomi[sz]ed|enrolled|median follow-up|follow-up of|progression-free survival|"
+        r"(?:trial|study|cohort) (?:showed|found|reported|included))\b",
+        re.I,
+    ),
     # Written to the professionals by name.
     "addressed to clinicians": re.compile(
         r"\b(?:prescribers?|clinicians?|practitioners?|health ?care professionals?|"
@@ -149,6 +162,12 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
             # "once daily" → "once a day"); an explanation, which is added, holds none.
             # (A pattern term stands for abbreviations: "bd" → "twice a day" is checked by
             # the verifier's own equivalences, in the tests.)
+            # An explained term is said again in its explanation: a number word in it
+            # ("half-life") would be said twice.
+            if explain is not None and _numbers(term):
+                raise ConfigError(
+                    f"{where}: the term {term!r} holds a number; an explanation would repeat it"
+                )
             checked = plain is None or not _is_pattern(term)
             kept = _numbers(term) if plain is not None else []
             if checked and _numbers(words) != kept:
@@ -195,7 +214,8 @@ class Rewriter:
                 return _same_case(found, entry.plain)
             if explanations is not None and entry.line not in self.explained:
                 self.explained.add(entry.line)
-                explanations.append(f"({_capitalise(found)} means {entry.explain}.)")
+                term = found if found[1:2].isupper() else _capitalise(found)  # "eGFR"
+                explanations.append(f"({term} means {entry.explain}.)")
             return found
 
         return self.glossary.pattern.sub(swap, text)
@@ -208,7 +228,10 @@ class Rewriter:
         out = []
         for sentence in split_sentences(text):
             explanations: list[str] = []
-            out.append(_capitalise(self.words(frame(sentence), explanations)))
+            # The speaker is left out after the glossary, which may make "says to" of
+            # "recommends testing".
+            worded = without_speaker(self.words(frame(sentence), explanations))
+            out.append(_capitalise(worded))
             out.extend(explanations)
         return " ".join(out)
 
@@ -228,6 +251,18 @@ _JOINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r";\s+"), ""),
     (re.compile(r",?\s+because\s+(?!of\b)", re.I), "This is because "),
     (re.compile(r",\s+but\s+", re.I), "But "),
+    # ", and the risk is higher with …": "and" joins two sentences when what follows it has
+    # a subject of its own (a determiner or a pronoun first) and a verb.
+    (
+        re.compile(
+            r",\s+and\s+(?=(?:the|this|these|those|it|they|its|their|there|some|most|many|"
+            r"people|children|adults|women|men|treatment)\s+(?:\S+\s+){0,4}?"
+            r"(?:is|are|was|were|can|could|may|might|must|should|will|would|has|have|does|do|"
+            r"need|needs)\b)",
+            re.I,
+        ),
+        "",
+    ),
     (re.compile(r",\s+so\s+(?!that\b)", re.I), "So "),
     (re.compile(r",\s+(?:and\s+)?then\s+", re.I), "Then "),
     (re.compile(r",\s+followed\s+by\s+", re.I), "This is followed by "),
@@ -241,13 +276,27 @@ _JOINTS: list[tuple[re.Pattern[str], str]] = [
         ),
         "This applies if ",
     ),
+    # "X is 6 mL/kg when the child is dehydrated": the condition, said as a condition of
+    # what came before (not after words that "when" completes: "best when", "stop when").
+    (
+        re.compile(
+            r",?\s+(?<!even )(?<!only )(?<!best )(?<!most )(?<!until )(?<!and )(?<!or )"
+            r"(?<!effective )(?<!stop )(?<!start )(?<!likely )(?<!better )(?<!worse )when\s+"
+            r"(?!\w+(?:ed|ing)\b)(?![^.;]*\bthan\b)(?=\S+\s+\S+\s+\S+)",
+            re.I,
+        ),
+        "This applies when ",
+    ),
     (re.compile(r",\s+defined\s+as\s+", re.I), "This means "),
+    # "10 mg once a day, with a maximum of 20 mg daily": the ceiling, said on its own.
+    (re.compile(r",\s+(?:with|up to|to)\s+a\s+maximum\s+of\s+", re.I), "The maximum is "),
     (re.compile(r",\s+including\s+", re.I), "This includes "),
     # A comma before "which" opens a clause about what came just before it: "This …".
     (re.compile(rf",\s+which\s+(?=(?:{_SINGULAR_VERBS})\b)", re.I), "This "),
     (re.compile(rf",\s+which\s+(?=(?:{_PLURAL_VERBS})\b)", re.I), "These "),
 ]
 MIN_SIDE_WORDS = 2  # a joint splits only where both halves keep at least this many words
+_OPENS_CONDITION = re.compile(r"^\s*(?:this applies|but not if)\b", re.I)
 
 
 def _capitalise(text: str) -> str:
@@ -273,12 +322,56 @@ _CONDITION = re.compile(
 )
 
 
+# "NICE advises X for women with Y": the advice, then whom it is for, as two sentences, in
+# the same order (so numbers keep theirs). Only after a verb of advice and with no negation
+# or restriction before it ("is not advised for", "reserves X for", "only for" keep their
+# "for": alone, the first half would say something else).
+_ADVICE_VERB = re.compile(
+    r"\b(?:advises?|advised|recommends?|recommended|suggests?|suggested|offers?|should offer|"
+    r"should give|should start)\b",
+    re.I,
+)
+_TRAILING_WHOM = re.compile(
+    r"\s+(?:for|in)\s+(?=(?:all\s+|most\s+|any\s+|some\s+|pregnant\s+|older\s+|young\s+)?"
+    r"(?:adults?|children|people|patients|women|men|infants|babies|adolescents|those|anyone)\b)",
+    re.I,
+)
+_RESTRICTED = re.compile(
+    r"\b(?:not|no|never|only|against|avoid\w*|reserves?|reserved|limits?|limited|restricts?|"
+    r"restricted|except|unless|rather than|instead)\b",
+    re.I,
+)
+_WHEN_TO_ACT = re.compile(
+    r"[,;:]|\b(?:as soon as|after|before|within|until|during|while|when|then|immediately|"
+    r"right away|so that|to (?!be\b)\w+|and \w+ing|or (?:below|above|more|less|under|over))\b",
+    re.I,
+)
+MIN_ADVICE_WORDS = 5  # the advice left on its own says something whole
+
+
+def _split_trailing_whom(sentence: str) -> list[str]:
+    verb = _ADVICE_VERB.search(sentence)
+    if verb is None or re.match(r"\s*that\b", sentence[verb.end() :]):
+        return [sentence]  # "advises that, in people …, X may …": a clause, not a regimen
+    for found in _TRAILING_WHOM.finditer(sentence, verb.end()):
+        left, right = sentence[: found.start()], sentence[found.end() :]
+        if _inside_brackets(sentence, found.start()) or _RESTRICTED.search(left):
+            return [sentence]
+        if len(left.split()) < MIN_ADVICE_WORDS or len(right.split()) < MIN_SIDE_WORDS + 1:
+            continue
+        if _WHEN_TO_ACT.search(right):  # "… for adults as soon as possible after X": the
+            return [sentence]  # timing is the advice's, not whom it is for
+        return [left.rstrip(" ,") + ".", f"{FOR_WHOM} {right}"]
+    return [sentence]
+
+
 def split_sentences(text: str) -> list[str]:
     """The sentences of a statement, each split at its safe joints; every word is kept."""
     out: list[str] = []
     for sentence in _SENTENCE_END.split(text.strip()):
         for part in _split_for_whom(sentence):
-            out.extend(_split_at_joints(part))
+            for piece in _split_trailing_whom(part):
+                out.extend(_split_at_joints(piece))
     return [s for s in out if s]
 
 
@@ -297,18 +390,24 @@ def _split_for_whom(sentence: str) -> list[str]:
     return [f"{FOR_WHOM} {whom}.", _capitalise(found.group("rest"))]
 
 
-def _split_at_joints(sentence: str) -> list[str]:
+def _split_at_joints(sentence: str, in_condition: bool = False) -> list[str]:
+    """``in_condition``: the sentence is a condition already ("This applies when X"), so it
+    is not split at a condition of its own ("This applies. This applies if …")."""
+    in_condition = in_condition or bool(_OPENS_CONDITION.match(sentence))
     for pattern, opening in _JOINTS:
+        condition = opening.startswith(("This applies", "But not if"))
+        if condition and in_condition:
+            continue
         for match in pattern.finditer(sentence):
             left, right = sentence[: match.start()], sentence[match.end() :]
             if _inside_brackets(sentence, match.start()):
                 continue
             if len(left.split()) < MIN_SIDE_WORDS or len(right.split()) < MIN_SIDE_WORDS:
                 continue
-            after = _split_at_joints(right)
+            after = _split_at_joints(right, condition)
             # The opening goes on after the split, so it is never split at itself.
             after[0] = opening + after[0] if opening else _capitalise(after[0])
-            return _split_at_joints(left.rstrip(" ,") + ".") + after
+            return _split_at_joints(left.rstrip(" ,") + ".", in_condition) + after
     return [sentence]
 
 
@@ -328,6 +427,35 @@ _IMPERATIVE = re.compile(
     _LEAD + rf"(?P<verb>{_CARE_VERBS})\b(?=\s)(?!\s+(?:of|in|is|are|was|were)\b)", re.I
 )
 CARE_TEAM = "your care team should"
+
+
+# "NICE says that …", "The AUA/ASTRO guideline says to offer …": who said it. The patient
+# version opens by saying that it tells what the library's guidelines say, and every bullet
+# cites its source, so the speaker is left out: "… says that S" is S, and "… says to V" is
+# what the reader can expect, "your care team should V". Only a name without a number is
+# left out (a number is never dropped), and only before "says that" or "says to".
+_SOURCE = (
+    r"(?:the\s+)?(?:[A-Z][\w/&'.-]*)(?:\s+(?:[A-Z][\w/&'.-]*|and|of|the|for|on|in|guideline|"
+    r"guidelines|guidance|label|labels|statement|review|consensus|advice|product information|"
+    r"summary of product characteristics|amendment))*"
+)
+_SAYS = re.compile(
+    rf"^(?P<who>{_SOURCE})\s+(?:also\s+)?(?:says?|states?|advises?|recommends?|notes?|"
+    r"adds?|reports?)\s+(?P<how>that|to)\s+(?=\S+\s+\S+)"
+)
+
+
+def without_speaker(sentence: str) -> str:
+    """ "NICE says that S" → "S"; "BSG says to start X" → "Your care team should start X"."""
+    said = _SAYS.match(sentence)
+    if not said or re.search(r"\d", said.group("who")) or not re.search(r"[A-Z]", said["who"]):
+        return sentence
+    rest = sentence[said.end() :]
+    if said.group("how") == "to":
+        if rest.startswith("not "):
+            return f"{_capitalise(CARE_TEAM)} not {rest[4:]}"
+        return f"{_capitalise(CARE_TEAM)} {rest}"
+    return _capitalise(rest)
 
 
 def frame(sentence: str) -> str:
