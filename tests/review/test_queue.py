@@ -47,14 +47,14 @@ def test_a_cycle_of_parents_does_not_hang():
 def test_set_aside_and_restore_move_articles_between_views(runtime, store, article, reviewer):
     follow = answer(FOLLOW_UP, runtime, follow_up_of=article.id)
     before = queue.review_queue(store, "answers")
-    assert before.counts == {"answers": 2, "abstentions": 0, "set_aside": 0}
+    assert before.counts == {"answers": 2, "abstentions": 0, "set_aside": 0, "patient": 0}
     [group] = before.groups
     assert (group.item.id, [f.id for f in group.follow_ups]) == (article.id, [follow.id])
 
     assert queue.set_aside(store, reviewer, [article.id, article.id], "duplicate") == [article.id]
     assert queue.set_aside(store, reviewer, [article.id], "again") == []  # already aside
     after = queue.review_queue(store, "answers")
-    assert after.counts == {"answers": 1, "abstentions": 0, "set_aside": 1}
+    assert after.counts == {"answers": 1, "abstentions": 0, "set_aside": 1, "patient": 0}
     assert after.groups[0].parent_question == article.question
     [aside] = queue.review_queue(store, "set_aside").items
     assert (aside.set_aside_reason, aside.set_aside_by) == ("duplicate", "Dr Ada Reviewer")

@@ -46,7 +46,7 @@ def test_answers_and_abstentions_have_their_own_tabs(site):
     assert ABSTAIN_QUESTION in abstentions and site.article["question"] not in abstentions
     # Each tab says how many it holds, under the same filters.
     counts = dict(re.findall(r'view=(\w+)"[^>]*>[^<]*<span class="count">(\d+)</span>', answers))
-    assert counts == {"answers": "1", "abstentions": "1", "set_aside": "0"}
+    assert counts == {"answers": "1", "abstentions": "1", "set_aside": "0", "patient": "0"}
     assert reviewer.get("/review?view=bogus").status_code == 422
 
 

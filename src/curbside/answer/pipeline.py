@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 from .. import articles
 from ..articles.model import ABSTAIN_TEXT, AUDIENCES, Article, BottomLine
+from ..articles.patient import patient_wording
 from ..clock import now
 from ..errors import BadRequest, QuestionTooLong
 from ..library.records import has_title
-from ..review.wording import patient_article
 from ..runtime import Runtime
 from ..search.base import SearchResult
 from ..search.query import clean_query
@@ -24,7 +24,7 @@ from . import evidence_context, related
 from .abstain import dose_gap, out_of_scope, population_gap, unfamiliar_words, unknown_topics
 from .analyse import Analysis, analyse
 from .arrange import for_population, with_first_steps
-from .audience import emergency_notice
+from .audience import emergency_notice, for_patients
 from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
 from .concepts import check_concepts
@@ -147,10 +147,10 @@ def answer(
 
 def _in_wording(article: Article, audience: str, rt: Runtime) -> Article:
     """The article in the wording asked for: the patient wording is made from the clinician
-    article and has its own review status (review/wording.py)."""
+    article and has its own review status (articles/patient.py)."""
     if audience != "patient":
         return article
-    return patient_article(rt.store, article)
+    return patient_wording(rt.articles, article, for_patients)
 
 
 def _question_signals(

@@ -18,7 +18,7 @@ from ..store import schema
 from .identity import question_key
 from .model import Article
 
-A, AS = schema.articles, schema.article_sources
+A, AS, PW = schema.articles, schema.article_sources, schema.patient_wordings
 
 
 class ArticleStore(Protocol):
@@ -67,6 +67,11 @@ class ArticleStore(Protocol):
         self, question_key: str, audience: str, parent_id: str | None
     ) -> str | None:
         """The slug of the same question, in the same thread position, for another audience."""
+        ...
+
+    def patient_wording(self, article_id: str, version: int) -> dict[str, Any] | None:
+        """Where the patient wording of this clinician version stands (``status``, ``body``
+        when approved or edited, ``revision``); None if no reviewer has acted on it."""
         ...
 
 
@@ -237,3 +242,9 @@ class SQLArticles:
                 .order_by(A.c.created_at.desc())
                 .limit(1)
             ).scalar()
+
+    def patient_wording(self, article_id: str, version: int) -> dict[str, Any] | None:
+        query = select(PW).where(PW.c.article_id == article_id, PW.c.version == version)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row is not None else None

@@ -13,7 +13,7 @@ are in the audit trail, one entry per article.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, exists, func, select
@@ -31,6 +31,14 @@ VIEWS = {
     "answers": "Answers",
     "abstentions": "Abstentions",
     "set_aside": "Set aside",
+    # Approved answers whose patient wording awaits its own review (review/wording.py).
+    "patient": "Patient wordings",
+}
+# What the patient wordings tab says of each wording's review.
+PATIENT_STATUS = {
+    None: "Pending review",
+    "submitted": "Edited, pending review",
+    "rejected": "Rejected",
 }
 MAX_REASON_CHARS = 500
 MAX_BULK = 500  # one form's worth; the queue shows at most 100 per page anyway
@@ -54,6 +62,8 @@ class QueueItem:
     set_aside_reason: str | None = None
     set_aside_by: str | None = None  # a name
     set_aside_at: str | None = None
+    patient_status: str | None = None  # the patient wordings tab: where that review stands
+    patient_reason: str | None = None  # why the patient wording was rejected
 
 
 @dataclass
@@ -120,10 +130,11 @@ def _view_filter(view: str) -> list[Any]:
     return [~aside]  # "all": everything still awaiting a reviewer
 
 
-def _counts(conn: Connection, where: list[Any]) -> dict[str, int]:
+def _counts(conn: Connection, where: list[Any], topic: str | None = None) -> dict[str, int]:
     aside = _aside()
     query = select(A.c.abstained, aside.label("aside"), func.count()).where(*where)
     counts = dict.fromkeys(VIEWS, 0)
+    counts["patient"] = q.count_awaiting_patient_review(conn, topic)
     for abstained, is_aside, n in conn.execute(query.group_by(A.c.abstained, "aside")):
         name = "set_aside" if is_aside else "abstentions" if abstained else "answers"
         counts[name] += n
@@ -151,19 +162,36 @@ def review_queue(
         raise BadRequest(f"status must be one of {', '.join(STATUSES)}")
     where = _filters([status] if status else list(OPEN_STATUSES), topic)
     limit = min(max(limit, 1), 1000)
+    if view == "patient":
+        return _patient_queue(store, where, topic, limit)
     with store.review.reading() as conn:
         query = select(A, SA.c.reason, SA.c.set_by, SA.c.set_at).outerjoin(
             SA, SA.c.article_id == A.c.id
         )
         query = query.where(*where, *_view_filter(view)).order_by(A.c.updated_at, A.c.id)
         rows = [dict(r._mapping) for r in conn.execute(query.limit(limit))]
-        counts = _counts(conn, where)
+        counts = _counts(conn, where, topic)
         claimed = q.last_actors(conn, [r["id"] for r in rows], "claim")
         names = actor_names(conn)
         listed = {r["id"] for r in rows}
         parents = _questions(conn, {r["parent_id"] for r in rows} - listed - {None})
     items = [_item(r, claimed.get(r["id"]), names) for r in rows]
     return Queue(view, _grouped(items, parents), counts)
+
+
+def _patient_queue(store: Store, where: list[Any], topic: str | None, limit: int) -> Queue:
+    """Approved answers whose patient wording awaits review, oldest first, each on its own
+    (its follow-ups have patient wordings of their own)."""
+    with store.review.reading() as conn:
+        rows = q.awaiting_patient_review(conn, topic, limit)
+        counts = _counts(conn, where, topic)
+        names = actor_names(conn)
+    items = []
+    for row in rows:
+        item = _item({**row, "reason": None, "set_by": None, "set_at": None}, None, names)
+        status = PATIENT_STATUS[row["patient_status"]]
+        items.append(replace(item, patient_status=status, patient_reason=row["state_reason"]))
+    return Queue("patient", [QueueGroup(i) for i in items], counts)
 
 
 def _item(row: dict[str, Any], claimer: str | None, names: dict[str, str]) -> QueueItem:

@@ -32,6 +32,7 @@ from ..store import schema
 A, AS, V = schema.articles, schema.article_sources, schema.article_versions
 U, T, S = schema.users, schema.api_tokens, schema.sessions
 AP, LOG = schema.approvals, schema.audit_log
+PA, PW = schema.patient_approvals, schema.patient_wordings
 LT, ST = schema.login_throttle, schema.library_state
 
 
@@ -257,6 +258,80 @@ def insert_approval(conn: Connection, values: dict[str, Any]) -> None:
 def approvals_of(conn: Connection, article_id: str) -> list[dict[str, Any]]:
     query = select(AP).where(AP.c.article_id == article_id).order_by(AP.c.id)
     return [dict(r._mapping) for r in conn.execute(query)]
+
+
+# ---- patient wordings (review/wording.py) --------------------------------------------------
+def patient_wording_row(conn: Connection, article_id: str, version: int) -> dict[str, Any] | None:
+    query = select(PW).where(PW.c.article_id == article_id, PW.c.version == version)
+    return _row(conn.execute(query).first())
+
+
+def compare_and_set_patient_wording(
+    conn: Connection, article_id: str, version: int, seen_revision: int, **values: Any
+) -> bool:
+    """The patient wording's optimistic lock: act only on the revision the reviewer saw (0:
+    never acted on, so the row is made; a row made meanwhile by another reviewer wins)."""
+    where = (PW.c.article_id == article_id, PW.c.version == version)
+    if seen_revision == 0:
+        if conn.execute(select(PW.c.revision).where(*where)).first() is not None:
+            return False
+        conn.execute(
+            PW.insert().values(article_id=article_id, version=version, revision=1, **values)
+        )
+        return True
+    result = conn.execute(
+        update(PW)
+        .where(*where, PW.c.revision == seen_revision)
+        .values(revision=seen_revision + 1, **values)
+    )
+    return result.rowcount == 1
+
+
+def insert_patient_approval(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(PA.insert().values(**values))
+
+
+def patient_approval_rows(
+    conn: Connection, article_id: str, version: int | None = None
+) -> list[dict[str, Any]]:
+    query = select(PA).where(PA.c.article_id == article_id)
+    if version is not None:
+        query = query.where(PA.c.version == version)
+    return [dict(r._mapping) for r in conn.execute(query.order_by(PA.c.id))]
+
+
+def _awaiting_patient_review(topic: str | None, *columns: Any) -> Any:
+    state = PW.alias("state")
+    labelled = (
+        state.c.status.label("patient_status"),
+        state.c.revision.label("patient_revision"),
+        state.c.reason.label("state_reason"),
+    )
+    query = (
+        select(*(columns or (A, *labelled)))
+        .select_from(A)
+        .outerjoin(state, and_(state.c.article_id == A.c.id, state.c.version == A.c.version))
+        .where(
+            A.c.status == "approved",
+            A.c.audience == "clinician",
+            A.c.abstained.is_(False),
+            or_(state.c.status.is_(None), state.c.status != "approved"),
+        )
+    )
+    if topic:
+        query = query.where(A.c.question.ilike(f"%{topic.strip()[:200]}%"))
+    return query
+
+
+def awaiting_patient_review(conn: Connection, topic: str | None, limit: int) -> list[dict]:
+    """Approved clinician answers whose patient wording (of the version readers see) is not
+    approved: never acted on, edited since, or rejected. Oldest first."""
+    query = _awaiting_patient_review(topic).order_by(A.c.updated_at, A.c.id).limit(limit)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def count_awaiting_patient_review(conn: Connection, topic: str | None) -> int:
+    return conn.execute(_awaiting_patient_review(topic, func.count())).scalar_one()
 
 
 # ---- audit ---------------------------------------------------------------------------------

@@ -151,6 +151,25 @@ def _shared_counters(conn: Connection) -> None:
     _ensure_state(conn, "review_generation")
 
 
+@migration("0012_patient_wording_review")
+def _patient_wording_review(conn: Connection) -> None:
+    # Patient wordings can now be rejected and edited too; an approval made before this keeps
+    # its wording, as the first action on it.
+    schema.metadata.create_all(conn, tables=[schema.patient_wordings])
+    pa, pw = schema.patient_approvals, schema.patient_wordings
+    latest: dict[tuple[str, int], dict] = {}
+    for row in conn.execute(select(pa).order_by(pa.c.id)):
+        latest[(row.article_id, row.version)] = dict(row._mapping)
+    have = {(r.article_id, r.version) for r in conn.execute(select(pw.c.article_id, pw.c.version))}
+    for (article_id, version), row in latest.items():
+        if (article_id, version) in have:
+            continue
+        values = {"article_id": article_id, "version": version, "revision": 1}
+        values.update(status="approved", body=row["body"], reason=None)
+        values.update(updated_by=row["reviewer_id"], updated_at=row["approved_at"])
+        conn.execute(pw.insert().values(**values))
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return [row[0] for row in conn.execute(select(schema.migrations.c.name))]

@@ -270,6 +270,23 @@ patient_approvals = Table(
 )
 Index("ix_patient_approvals_article", patient_approvals.c.article_id, patient_approvals.c.version)
 
+# Where the patient wording of one clinician version stands (migration 0012): a reviewer may
+# approve it (also a patient_approvals row), reject it with a reason, or edit it (``body``, the
+# edited wording; None: the wording the rules make). No row: made by the rules, never acted
+# on. ``revision`` counts the actions, so each one can be version-checked (compare-and-set).
+patient_wordings = Table(
+    "patient_wordings",
+    metadata,
+    Column("article_id", String(40), ForeignKey("articles.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),  # the clinician version it is made from
+    Column("revision", Integer, nullable=False),
+    Column("status", String(20), nullable=False),  # submitted | approved | rejected
+    Column("body", JSON),
+    Column("reason", Text),  # why it was rejected
+    Column("updated_by", String(320), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
 # ---- several app servers (migrations 0009 and 0011) -----------------------------------------
 # Each search index (one per app server folder) records the last log entry it holds; the log
 # is trimmed only up to the slowest index seen in the last week (a longer-idle one rebuilds).

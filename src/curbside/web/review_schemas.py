@@ -28,6 +28,24 @@ class DecisionIn(SeenVersionIn):
     comment: str = Field(default="", max_length=MAX_COMMENT_CHARS, description="For the audit.")
 
 
+class SeenRevisionIn(_In):
+    seen_revision: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="The patient wording's revision you acted on (0: never acted on); if "
+        "another reviewer acted on it since, 409. Omitted: only the version is checked.",
+    )
+
+
+class PatientDecisionIn(SeenRevisionIn, DecisionIn):
+    pass
+
+
+class PatientRejectIn(SeenRevisionIn, SeenVersionIn):
+    reason: str = Field(min_length=1, max_length=MAX_COMMENT_CHARS, description="Why; kept.")
+
+
 class EditIn(SeenVersionIn):
     edits: list[Edit] = Field(
         min_length=1,
@@ -163,3 +181,7 @@ class TokenOut(BaseModel):
 
 class IssuedTokenOut(TokenOut):
     token: str = Field(description="The bearer token. Shown this once; only its hash is kept.")
+
+
+class PatientEditIn(SeenRevisionIn, EditIn):
+    pass

@@ -2,36 +2,41 @@
 
 The page shows each patient bullet beside its clinician wording and evidence, the reading
 grade, and how many bullets the rules left out for patients (and by which rule); a reviewer
-approves the wording there (a form POST carrying the CSRF token and the version seen) or
-with ``POST /api/articles/{id}/approve-patient``.
+approves, rejects (saying why) or edits the wording there (form POSTs carrying the CSRF token,
+the clinician version and the patient revision seen), or through the API
+(``POST /api/articles/{id}/approve-patient``, ``reject-patient``, ``edit-patient``). A refused
+action shows the page again with the reason and what the reviewer typed.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ... import articles
 from ...answer.audience import patient_text, reading_grade
 from ...articles.model import Article
-from ...errors import BadRequest, Conflict
+from ...errors import BadRequest, Conflict, UnsupportedNumbers
 from ...review import wording
 from ..auth import OVERSIGHT, FormViewer, PageViewer, Viewer, api_needs, require_any
 from ..deps import WebDep
 from ..errors import status_for
+from ..review_form import EditForm
+from ..review_schemas import PatientDecisionIn, PatientEditIn, PatientRejectIn
+from .review_actions import Comment, SeenVersion, _too_long
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["review"])
-DONE = "Approved. Readers of the patient wording now see it, with your name."
-
-
-class ApprovePatientIn(BaseModel):
-    seen_version: int = Field(ge=0, le=1_000_000, description="The version you reviewed.")
-    comment: str = Field(default="", max_length=4000)
+SeenRevision = Annotated[int, Form(ge=0, le=1_000_000)]
+Reviewer = Annotated[Viewer, api_needs("review")]
+DONE = {
+    "approve": "Approved. Readers of the patient wording now see it, with your name.",
+    "reject": "Rejected. Readers see the patient wording as pending review; your reason is kept.",
+    "edit": "Saved. The edited patient wording now awaits approval.",
+}
 
 
 def _clinician_by_evidence(article: Article) -> dict[str, str]:
@@ -47,26 +52,25 @@ def patient_review_page(
     status: int = 200,
     done: str | None = None,
     error: str | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    store = web.rt.store
-    article = articles.load(store.articles, article_id)  # the version under review, the latest
-    if article.audience != "clinician" or article.abstained:
-        raise BadRequest("this answer has no patient wording of its own to review")
-    approvals = [
-        a for a in wording.patient_approvals(store, article.id) if a.version == article.version
-    ]
-    made = wording.patient_article(store, article)
+    review = wording.patient_review(web.rt.store, article_id)
+    article, made = review.clinician, review.wording
+    reviewer = viewer.role == "reviewer"
     html = web.pages.render(
         "review_patient.html",
         request,
         a=article,
         w=made,
-        approvals=approvals,
+        review=review,
+        approvals=review.approvals if review.status == "approved" else [],
         grade=reading_grade(patient_text(made)),
         left_out=made.metadata.get("left_out_for_patients") or {},
         clinician_text=_clinician_by_evidence(article),
         refs={r.n: r for r in article.references},
-        can_approve=viewer.role == "reviewer" and article.status == "approved" and not approvals,
+        can_approve=reviewer and article.status == "approved" and review.status != "approved",
+        can_act=reviewer,
+        typed=typed or {},
         done=done,
         error=error,
     )
@@ -78,7 +82,40 @@ def patient_review(
     request: Request, web: WebDep, viewer: PageViewer, article_id: str, done: str | None = None
 ) -> HTMLResponse:
     checked = require_any(viewer, *OVERSIGHT)
-    return patient_review_page(request, web, checked, article_id, done=DONE if done else None)
+    return patient_review_page(request, web, checked, article_id, done=DONE.get(done or ""))
+
+
+async def _acted(
+    request: Request,
+    web: WebDep,
+    viewer: Viewer,
+    article_id: str,
+    action: str,
+    act: Callable[[], Article],
+    typed: dict[str, Any],
+) -> Response:
+    """Run the action; on success back to the page (POST-redirect-GET), else the page again
+    with the reason and what was typed."""
+    try:
+        article = await run_in_threadpool(act)
+    except UnsupportedNumbers as exc:
+        error = (
+            f"Not saved: the cited evidence does not hold {', '.join(exc.numbers)}. Give a "
+            "reason beside the text to keep it as a reviewer's addition, or change the wording."
+        )
+        return await _page(request, web, viewer, article_id, status_for(exc), error, typed)
+    except (Conflict, BadRequest) as exc:
+        return await _page(request, web, viewer, article_id, status_for(exc), str(exc), typed)
+    web.article_pages.invalidate(article)  # readers see the new status at once
+    return RedirectResponse(f"/review/{article.id}/patient?done={action}", status_code=303)
+
+
+async def _page(request, web, viewer, article_id, status, error, typed) -> Response:
+    return await run_in_threadpool(
+        lambda: patient_review_page(
+            request, web, viewer, article_id, status=status, error=error, typed=typed
+        )
+    )
 
 
 @router.post("/review/{article_id}/patient/approve")
@@ -87,38 +124,87 @@ async def approve_patient_form(
     web: WebDep,
     viewer: FormViewer,
     article_id: str,
-    seen_version: Annotated[int, Form(ge=0, le=1_000_000)],
-    comment: Annotated[str, Form(max_length=4000)] = "",
+    seen_version: SeenVersion,
+    seen_revision: SeenRevision = 0,
+    comment: Comment = "",
 ) -> Response:
     user = require_any(viewer, "review").user
-    try:
-        article = await run_in_threadpool(
-            wording.approve_patient, web.rt.store, user, article_id, seen_version, comment
+
+    def act() -> Article:
+        if refused := _too_long(comment):
+            raise refused
+        store = web.rt.store
+        return wording.approve_patient(
+            store, user, article_id, seen_version, comment, seen_revision=seen_revision
         )
-    except (Conflict, BadRequest) as exc:
-        return await run_in_threadpool(
-            patient_review_page,
-            request,
-            web,
-            viewer,
+
+    return await _acted(request, web, viewer, article_id, "approve", act, {"approve": comment})
+
+
+@router.post("/review/{article_id}/patient/reject")
+async def reject_patient_form(
+    request: Request,
+    web: WebDep,
+    viewer: FormViewer,
+    article_id: str,
+    seen_version: SeenVersion,
+    seen_revision: SeenRevision = 0,
+    reason: Comment = "",
+) -> Response:
+    user = require_any(viewer, "review").user
+
+    def act() -> Article:
+        store = web.rt.store
+        return wording.reject_patient(
+            store, user, article_id, seen_version, reason, seen_revision=seen_revision
+        )
+
+    return await _acted(request, web, viewer, article_id, "reject", act, {"reject": reason})
+
+
+@router.post("/review/{article_id}/patient/edit")
+async def edit_patient_form(
+    request: Request,
+    web: WebDep,
+    viewer: FormViewer,
+    article_id: str,
+    seen_version: SeenVersion,
+    seen_revision: SeenRevision = 0,
+) -> Response:
+    """Save every change in the patient wording's edit form at once."""
+    user = require_any(viewer, "review").user
+    form = EditForm.parse(await request.form())
+    typed = {"texts": form.texts, "reasons": form.reasons, "note": form.version_note}
+
+    def act() -> Article:
+        store = web.rt.store
+        base = wording.patient_review(store, article_id).wording
+        return wording.edit_patient(
+            store,
+            user,
             article_id,
-            status=status_for(exc),
-            error=str(exc),
+            seen_version,
+            form.edits(base),
+            form.version_note,
+            seen_revision=seen_revision,
         )
-    web.article_pages.invalidate(article)  # readers see the new status at once
-    return RedirectResponse(f"/review/{article.id}/patient?done=approve", status_code=303)
+
+    return await _acted(request, web, viewer, article_id, "edit", act, typed)
+
+
+# ---- the API ---------------------------------------------------------------------------------
+def _json(web: WebDep, article: Article) -> Response:
+    web.article_pages.invalidate(article)
+    return Response(article.model_dump_json(), media_type="application/json")
 
 
 @api_router.post("/articles/{article_id}/approve-patient", response_model=Article)
 async def approve_patient_api(
-    web: WebDep,
-    viewer: Annotated[Viewer, api_needs("review")],
-    article_id: str,
-    body: ApprovePatientIn,
+    web: WebDep, viewer: Reviewer, article_id: str, body: PatientDecisionIn
 ) -> Response:
     """Approve the patient wording of the approved clinician version you saw; returns the
-    patient wording as approved. 409 if the article changed or its clinician wording is not
-    approved yet."""
+    patient wording as approved. 409 if the article or its patient wording changed, or its
+    clinician wording is not approved yet."""
     article = await run_in_threadpool(
         wording.approve_patient,
         web.rt.store,
@@ -126,6 +212,43 @@ async def approve_patient_api(
         article_id,
         body.seen_version,
         body.comment,
+        body.seen_revision,
     )
-    web.article_pages.invalidate(article)
-    return Response(article.model_dump_json(), media_type="application/json")
+    return _json(web, article)
+
+
+@api_router.post("/articles/{article_id}/reject-patient", response_model=Article)
+async def reject_patient_api(
+    web: WebDep, viewer: Reviewer, article_id: str, body: PatientRejectIn
+) -> Response:
+    """Reject the patient wording you saw, with a reason; readers then see it as pending
+    review (an approval of it is withdrawn). Returns it, with status "rejected"."""
+    article = await run_in_threadpool(
+        wording.reject_patient,
+        web.rt.store,
+        viewer.user,
+        article_id,
+        body.seen_version,
+        body.reason,
+        body.seen_revision,
+    )
+    return _json(web, article)
+
+
+@api_router.post("/articles/{article_id}/edit-patient", response_model=Article)
+async def edit_patient_api(
+    web: WebDep, viewer: Reviewer, article_id: str, body: PatientEditIn
+) -> Response:
+    """Apply edits to the patient wording you saw (positions are those of that wording; a
+    number its evidence lacks needs a reason, else 422); it then awaits approval."""
+    article = await run_in_threadpool(
+        wording.edit_patient,
+        web.rt.store,
+        viewer.user,
+        article_id,
+        body.seen_version,
+        body.edits,
+        body.note,
+        body.seen_revision,
+    )
+    return _json(web, article)
