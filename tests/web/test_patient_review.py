@@ -82,14 +82,14 @@ def test_rejecting_needs_a_reason_and_takes_reviewed_by_off_the_patient_page(sit
     fields = _form(page.text, "reject")
     assert fields["seen_revision"] == "1"
     # No reason: refused, and the page comes back with the form.
-    refused = reviewer.post(f"/review/{site.id}/patient/reject", data={**fields, "reason": " "})
+    refused = reviewer.post(f"/review/{site.id}/patient/reject", data={**fields, "comment": " "})
     assert refused.status_code == 422
     assert "Say why" in _text(refused.text)
 
     reason = "The plain words drop the once-daily timing"
     done = reviewer.post(
         f"/review/{site.id}/patient/reject",
-        data={**fields, "reason": reason},
+        data={**fields, "comment": reason},
         follow_redirects=False,
     )
     assert done.status_code == 303, done.text

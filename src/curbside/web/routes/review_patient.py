@@ -118,48 +118,35 @@ async def _page(request, web, viewer, article_id, status, error, typed) -> Respo
     )
 
 
-@router.post("/review/{article_id}/patient/approve")
-async def approve_patient_form(
-    request: Request,
-    web: WebDep,
-    viewer: FormViewer,
-    article_id: str,
-    seen_version: SeenVersion,
-    seen_revision: SeenRevision = 0,
-    comment: Comment = "",
-) -> Response:
-    user = require_any(viewer, "review").user
+def _decision(name: str, act: Callable[..., Article]) -> None:
+    """approve or reject, with the text of the form's ``comment`` box: a comment for the
+    audit trail, or the reason for a rejection (required)."""
 
-    def act() -> Article:
-        if refused := _too_long(comment):
-            raise refused
-        store = web.rt.store
-        return wording.approve_patient(
-            store, user, article_id, seen_version, comment, seen_revision=seen_revision
-        )
+    async def decide(
+        request: Request,
+        web: WebDep,
+        viewer: FormViewer,
+        article_id: str,
+        seen_version: SeenVersion,
+        seen_revision: SeenRevision = 0,
+        comment: Comment = "",
+    ) -> Response:
+        user = require_any(viewer, "review").user
 
-    return await _acted(request, web, viewer, article_id, "approve", act, {"approve": comment})
+        def run() -> Article:
+            if refused := _too_long(comment):
+                raise refused
+            store = web.rt.store
+            return act(store, user, article_id, seen_version, comment, seen_revision=seen_revision)
+
+        return await _acted(request, web, viewer, article_id, name, run, {name: comment})
+
+    decide.__name__ = f"{name}_patient_form"
+    router.add_api_route(f"/review/{{article_id}}/patient/{name}", decide, methods=["POST"])
 
 
-@router.post("/review/{article_id}/patient/reject")
-async def reject_patient_form(
-    request: Request,
-    web: WebDep,
-    viewer: FormViewer,
-    article_id: str,
-    seen_version: SeenVersion,
-    seen_revision: SeenRevision = 0,
-    reason: Comment = "",
-) -> Response:
-    user = require_any(viewer, "review").user
-
-    def act() -> Article:
-        store = web.rt.store
-        return wording.reject_patient(
-            store, user, article_id, seen_version, reason, seen_revision=seen_revision
-        )
-
-    return await _acted(request, web, viewer, article_id, "reject", act, {"reject": reason})
+_decision("approve", wording.approve_patient)
+_decision("reject", wording.reject_patient)
 
 
 @router.post("/review/{article_id}/patient/edit")
