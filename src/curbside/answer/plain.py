@@ -267,7 +267,12 @@ _JOINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r",\s+(?:and\s+)?then\s+", re.I), "Then "),
     (re.compile(r",\s+followed\s+by\s+", re.I), "This is followed by "),
     (re.compile(r",\s+after\s+which\s+", re.I), "After that, "),
-    (re.compile(r",?\s+unless\s+", re.I), "But not if "),
+    # Only before a whole clause: "unless essential, or switching …" is elliptical, and
+    # "But not if essential, or switching …" would say something else.
+    (
+        re.compile(r",?\s+unless\s+(?=\S+\s+\S+\s+\S+)(?![^.;]*,\s+(?:or|and)\b)", re.I),
+        "But not if ",
+    ),
     # "X can be stopped once symptoms improve if the cause was treated": the condition
     # becomes its own sentence, still said as a condition of what came before.
     (
