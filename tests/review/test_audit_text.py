@@ -73,3 +73,17 @@ def test_decisions_stale_sources_and_accounts_read_as_sentences():
 def test_someone_no_longer_known_keeps_the_recorded_email():
     entry = _entry("claim", {}, actor="gone@example.org")
     assert describe(entry, NAMES) == "gone@example.org claimed version 1 for review."
+
+
+def test_patient_wording_actions_read_as_sentences():
+    approve = _entry("approve_patient", {"wording": "patient"}, 3, 3)
+    assert describe(approve, NAMES) == "Dr Ada Reviewer approved the patient wording of version 3."
+    reject = _entry("reject_patient", {"reason": "too vague"}, 3, 3)
+    assert describe(reject, NAMES) == (
+        "Dr Ada Reviewer rejected the patient wording of version 3: “too vague”."
+    )
+    edit = _entry("edit_patient", {"edits": [{"kind": "edit_bottom_line", "text": "Iron."}]}, 3, 3)
+    assert describe(edit, NAMES).startswith(
+        "Dr Ada Reviewer edited the patient wording of version 3: "
+    )
+    assert edit_texts(edit.detail) == [("Bottom line", "Iron.")]

@@ -128,6 +128,14 @@ def describe(entry: Entry, names: dict[str, str]) -> str:
         return f"{who} set it aside, out of the review queue: “{d.get('reason', '')}”."
     if action == "restore":
         return f"{who} put it back in the review queue."
+    if action == "approve_patient":
+        return f"{who} approved the patient wording of version {v}."
+    if action == "reject_patient":
+        return f"{who} rejected the patient wording of version {v}: “{d.get('reason', '')}”."
+    if action == "edit_patient":
+        return (
+            f"{who} edited the patient wording of version {v}: {edit_summary(d.get('edits', []))}."
+        )
     return _account_or_library(who, action, d, names)
 
 

@@ -83,7 +83,8 @@ def queue(
         str,
         Query(
             max_length=20,
-            description="answers, abstentions, set_aside, or all (everything not set aside).",
+            description="answers, abstentions, set_aside, patient (approved answers whose patient "
+            "wording awaits review), or all (everything not set aside).",
         ),
     ] = "all",
 ) -> list[views.QueueItem]:
