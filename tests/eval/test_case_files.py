@@ -41,7 +41,7 @@ def test_every_case_has_a_question_and_facts_or_an_abstention(path: Path):
         "ngc_holdout.jsonl",
         "ngc_vignettes_dev.jsonl",
         "ngc_vignettes_holdout.jsonl",
-        "ngc_vignettes_fresh.jsonl",
+        "ngc_vignettes_fresh_holdout.jsonl",
     ],
 )
 def test_ngc_facts_stand_verbatim_in_the_named_guideline(name: str):
@@ -69,11 +69,11 @@ def _sources(case: dict) -> set[str]:
 def test_fresh_vignettes_name_guidelines_no_other_case_file_uses():
     # The fresh file is held out only if none of its guidelines was the target of a case
     # anybody could have tuned on, and it covers each guideline once.
-    fresh = load_cases(CASES / "ngc_vignettes_fresh.jsonl")
+    fresh = load_cases(CASES / "ngc_vignettes_fresh_holdout.jsonl")
     fresh_sources = [s for case in fresh for s in _sources(case)]
     assert len(fresh_sources) == len(fresh) == len(set(fresh_sources))
     for path in FILES:
-        if path.name == "ngc_vignettes_fresh.jsonl":
+        if path.name == "ngc_vignettes_fresh_holdout.jsonl":
             continue
         shared = set(fresh_sources) & {s for case in load_cases(path) for s in _sources(case)}
         assert not shared, (path.name, sorted(shared))
