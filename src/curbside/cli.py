@@ -167,16 +167,26 @@ def search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ):
     """Ranked passages with their document and section."""
+    from .answer.concepts import check_concepts
+
     rt = _runtime()
     try:
         result = rt.retriever.search(query, k=k)
+        # "hepatitis C" is not "hepatitis B": ranked words cannot tell, the concept check can.
+        lacking = check_concepts(query, rt.retriever).missing
     finally:
         rt.close()
     if as_json:
-        out.print_json(json.dumps(result.as_json(query)))
+        out.print_json(json.dumps(result.as_json(query, lacking)))
         return
     for wrong, right in result.corrections.items():
         out.print(f"[yellow]Showing results for {right!r} (you typed {wrong!r})[/yellow]")
+    for concept in lacking:
+        out.print(
+            f"[yellow]The library does not mention {concept}: these passages match only the "
+            "other words.[/yellow]",
+            highlight=False,
+        )
     if not result.hits:
         out.print("No passages match.")
     for i, hit in enumerate(result.hits, start=1):
