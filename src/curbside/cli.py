@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,13 +15,15 @@ from rich.table import Table
 from .articles.model import AUDIENCES
 from .errors import CurbsideError
 from .library.bundled import bundled_key, bundled_paths
-from .library.ingest import IngestReport, discover, ingest
 from .library.records import FieldMap
 from .review.cli import audit_app, users_app
 from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
 from .settings import settings_from_environment
 from .store.cli import export_cmd, import_cmd
+
+if TYPE_CHECKING:  # the readers (PDF, HTML, XML) load only for the commands that ingest
+    from .library.ingest import IngestReport
 
 app = typer.Typer(
     help="Cited, verified answers to clinical questions from your own library.",
@@ -57,6 +59,8 @@ def _runtime() -> Runtime:
 
 
 def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = False) -> IngestReport:
+    from .library.ingest import discover, ingest
+
     files, _ = discover(paths)
     columns = [
         TextColumn("[bold]{task.description}"),
