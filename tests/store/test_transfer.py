@@ -13,7 +13,7 @@ from curbside import articles
 from curbside.answer.pipeline import answer
 from curbside.cli import app
 from curbside.library.ingest import ingest
-from curbside.review import accounts, service
+from curbside.review import accounts, service, wording
 from curbside.review.accounts import OPERATOR
 from curbside.runtime import open_runtime
 from curbside.settings import Settings
@@ -61,7 +61,8 @@ def _full_state(home: Path, tmp_path: Path) -> None:
         accounts.issue_token(rt.store, OPERATOR, reviewer.id, "script")
         article = answer("What colchicine dose for an acute gout flare?", rt)
         claimed = service.claim(rt.store, reviewer, article.id, article.version)
-        service.approve(rt.store, reviewer, article.id, claimed.version)
+        approved = service.approve(rt.store, reviewer, article.id, claimed.version)
+        wording.approve_patient(rt.store, reviewer, article.id, approved.version)
     finally:
         rt.close()
 
@@ -84,6 +85,7 @@ def test_an_export_round_trips_sqlite_postgres_sqlite_exactly(tmp_path: Path):
     header = json.loads(first[0])
     assert header["tables"]["documents"] == 2 and header["tables"]["approvals"] == 1
     assert header["tables"]["audit_log"] >= 3 and header["tables"]["api_tokens"] == 1
+    assert header["tables"]["patient_approvals"] == header["tables"]["patient_wordings"] == 1
     with backends.postgres_schema() as url:
         pg_home = tmp_path / "pg" / "home"
         done = CliRunner().invoke(
@@ -99,6 +101,9 @@ def test_an_export_round_trips_sqlite_postgres_sqlite_exactly(tmp_path: Path):
             approved = [a for a in rt.articles.list_articles() if a["status"] == "approved"]
             assert len(approved) == 1
             assert articles.load(rt.articles, approved[0]["id"]).status == "approved"
+            # and so is its patient wording, with its reviewer
+            view = wording.patient_view(rt.store, approved[0]["id"])
+            assert view.article.status == "approved" and view.approvals[0].reviewer_name
         finally:
             rt.close()
     back = tmp_path / "back" / "home"

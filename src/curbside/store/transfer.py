@@ -36,6 +36,8 @@ TABLES: list[Table] = [
     schema.api_tokens,
     schema.article_versions,
     schema.approvals,
+    schema.patient_approvals,
+    schema.patient_wordings,
     schema.audit_log,
 ]
 # Rows of library_state that belong to the content; the rest name this one database.
@@ -199,7 +201,8 @@ def _advance_sequences(conn: Any) -> None:
     """PostgreSQL hands out ids from sequences: move them past the imported ids."""
     if conn.dialect.name != "postgresql":
         return
-    for table, column in ((schema.audit_log, "id"), (schema.approvals, "id")):
+    serial = (schema.audit_log, schema.approvals, schema.patient_approvals)
+    for table, column in ((t, "id") for t in serial):
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "
             f"COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"
