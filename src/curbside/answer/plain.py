@@ -5,7 +5,11 @@ A rule may only:
 * **glossary** (``patient_glossary.yaml``): replace a term by words that mean exactly it, or
   keep the term and put a plain explanation in brackets after its first use in the answer;
 * **split** a sentence at a joint whose two halves say, alone, what they said together
-  (``;``, ``, because``, ``, but``, ``, so``, ``, then``, ``, followed by``);
+  (``;``, ``, because``, ``, but``, ``, so``, ``, then``, ``, followed by``, a condition,
+  whom the advice is for, a maximum: ``plain_sentences.py``);
+* **leave the speaker to the citation**: "NICE says that S" is S, "… says to V" is "your
+  care team should V" (the patient version opens by saying it tells what the guidelines
+  say, and each bullet cites its source);
 * **frame for the reader**: "Advise patients to X" becomes "You should X"; a bare
   instruction to the care team ("Give X", "For adults, offer X") says who it is for ("your
   care team should give X");
@@ -27,7 +31,10 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from .plain_sentences import capitalise, split_sentences
 from .verify import quantities
+
+__all__ = ["Rewriter", "clinician_only", "frame", "load_glossary", "split_sentences"]
 
 GLOSSARY_PATH = Path(__file__).with_name("patient_glossary.yaml")
 
@@ -214,7 +221,7 @@ class Rewriter:
                 return _same_case(found, entry.plain)
             if explanations is not None and entry.line not in self.explained:
                 self.explained.add(entry.line)
-                term = found if found[1:2].isupper() else _capitalise(found)  # "eGFR"
+                term = found if found[1:2].isupper() else capitalise(found)  # "eGFR"
                 explanations.append(f"({term} means {entry.explain}.)")
             return found
 
@@ -231,189 +238,12 @@ class Rewriter:
             # The speaker is left out after the glossary, which may make "says to" of
             # "recommends testing".
             worded = without_speaker(self.words(frame(sentence), explanations))
-            out.append(_capitalise(worded))
+            out.append(capitalise(worded))
             out.extend(explanations)
         return " ".join(out)
 
     def title(self, text: str) -> str:
-        return _capitalise(self.words(text))
-
-
-# ---- short sentences -------------------------------------------------------------------------
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_SINGULAR_VERBS = (
-    r"is|was|has|can|may|might|will|could|should|does|means|makes|gives|causes|needs|helps|"
-    r"reduces|increases|lowers|raises|lasts|takes"
-)
-_PLURAL_VERBS = r"are|were|have|do"
-# Each joint: the words it becomes at the start of the new sentence.
-_JOINTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r";\s+"), ""),
-    (re.compile(r",?\s+because\s+(?!of\b)", re.I), "This is because "),
-    (re.compile(r",\s+but\s+", re.I), "But "),
-    # ", and the risk is higher with …": "and" joins two sentences when what follows it has
-    # a subject of its own (a determiner or a pronoun first) and a verb.
-    (
-        re.compile(
-            r",\s+and\s+(?=(?:the|this|these|those|it|they|its|their|there|some|most|many|"
-            r"people|children|adults|women|men|treatment)\s+(?:\S+\s+){0,4}?"
-            r"(?:is|are|was|were|can|could|may|might|must|should|will|would|has|have|does|do|"
-            r"need|needs)\b)",
-            re.I,
-        ),
-        "",
-    ),
-    (re.compile(r",\s+so\s+(?!that\b)", re.I), "So "),
-    (re.compile(r",\s+(?:and\s+)?then\s+", re.I), "Then "),
-    (re.compile(r",\s+followed\s+by\s+", re.I), "This is followed by "),
-    (re.compile(r",\s+after\s+which\s+", re.I), "After that, "),
-    # Only before a whole clause: "unless essential, or switching …" is elliptical, and
-    # "But not if essential, or switching …" would say something else.
-    (
-        re.compile(r",?\s+unless\s+(?=\S+\s+\S+\s+\S+)(?![^.;]*,\s+(?:or|and)\b)", re.I),
-        "But not if ",
-    ),
-    # "X can be stopped once symptoms improve if the cause was treated": the condition
-    # becomes its own sentence, still said as a condition of what came before.
-    (
-        re.compile(
-            r",?\s+(?<!even )(?<!only )(?<!as )(?<!and )(?<!or )if\s+(?=\S+\s+\S+\s+\S+)", re.I
-        ),
-        "This applies if ",
-    ),
-    # "X is 6 mL/kg when the child is dehydrated": the condition, said as a condition of
-    # what came before (not after words that "when" completes: "best when", "stop when").
-    (
-        re.compile(
-            r",?\s+(?<!even )(?<!only )(?<!best )(?<!most )(?<!until )(?<!and )(?<!or )"
-            r"(?<!effective )(?<!stop )(?<!start )(?<!likely )(?<!better )(?<!worse )when\s+"
-            r"(?!\w+(?:ed|ing)\b)(?![^.;]*\bthan\b)(?=\S+\s+\S+\s+\S+)",
-            re.I,
-        ),
-        "This applies when ",
-    ),
-    (re.compile(r",\s+defined\s+as\s+", re.I), "This means "),
-    # "10 mg once a day, with a maximum of 20 mg daily": the ceiling, said on its own.
-    (re.compile(r",\s+(?:with|up to|to)\s+a\s+maximum\s+of\s+", re.I), "The maximum is "),
-    (re.compile(r",\s+including\s+", re.I), "This includes "),
-    # A comma before "which" opens a clause about what came just before it: "This …".
-    (re.compile(rf",\s+which\s+(?=(?:{_SINGULAR_VERBS})\b)", re.I), "This "),
-    (re.compile(rf",\s+which\s+(?=(?:{_PLURAL_VERBS})\b)", re.I), "These "),
-]
-MIN_SIDE_WORDS = 2  # a joint splits only where both halves keep at least this many words
-_OPENS_CONDITION = re.compile(r"^\s*(?:this applies|but not if)\b", re.I)
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def _inside_brackets(text: str, at: int) -> bool:
-    return text.count("(", 0, at) > text.count(")", 0, at)
-
-
-# "For adults with X without Y, BSH advises Z": who the advice is for becomes a sentence of
-# its own, said first, so the reader meets the condition before the dose.
-_FOR_WHOM = re.compile(r"^(?:for|in)\s+(?P<whom>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S)
-_IN_WHOM = re.compile(
-    r"(?:adults?|children|child|people|patients|women|men|infants|babies|those|anyone|"
-    r"pregnan\w*|neonates|adolescents|older)\b",
-    re.I,
-)
-FOR_WHOM = "This advice is for"
-# "If haemoglobin fails to rise, look for …": the condition, said first, as its own sentence.
-_CONDITION = re.compile(
-    r"^(?P<word>if|when)\s+(?P<what>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S
-)
-
-
-# "NICE advises X for women with Y": the advice, then whom it is for, as two sentences, in
-# the same order (so numbers keep theirs). Only after a verb of advice and with no negation
-# or restriction before it ("is not advised for", "reserves X for", "only for" keep their
-# "for": alone, the first half would say something else).
-_ADVICE_VERB = re.compile(
-    r"\b(?:advises?|advised|recommends?|recommended|suggests?|suggested|offers?|should offer|"
-    r"should give|should start)\b",
-    re.I,
-)
-_TRAILING_WHOM = re.compile(
-    r"\s+(?:for|in)\s+(?=(?:all\s+|most\s+|any\s+|some\s+|pregnant\s+|older\s+|young\s+)?"
-    r"(?:adults?|children|people|patients|women|men|infants|babies|adolescents|those|anyone)\b)",
-    re.I,
-)
-_RESTRICTED = re.compile(
-    r"\b(?:not|no|never|only|against|avoid\w*|reserves?|reserved|limits?|limited|restricts?|"
-    r"restricted|except|unless|rather than|instead)\b",
-    re.I,
-)
-_WHEN_TO_ACT = re.compile(
-    r"[,;:]|\b(?:as soon as|after|before|within|until|during|while|when|then|immediately|"
-    r"right away|so that|to (?!be\b)\w+|and \w+ing|or (?:below|above|more|less|under|over))\b",
-    re.I,
-)
-MIN_ADVICE_WORDS = 5  # the advice left on its own says something whole
-
-
-def _split_trailing_whom(sentence: str) -> list[str]:
-    verb = _ADVICE_VERB.search(sentence)
-    if verb is None or re.match(r"\s*that\b", sentence[verb.end() :]):
-        return [sentence]  # "advises that, in people …, X may …": a clause, not a regimen
-    for found in _TRAILING_WHOM.finditer(sentence, verb.end()):
-        left, right = sentence[: found.start()], sentence[found.end() :]
-        if _inside_brackets(sentence, found.start()) or _RESTRICTED.search(left):
-            return [sentence]
-        if len(left.split()) < MIN_ADVICE_WORDS or len(right.split()) < MIN_SIDE_WORDS + 1:
-            continue
-        if _WHEN_TO_ACT.search(right):  # "… for adults as soon as possible after X": the
-            return [sentence]  # timing is the advice's, not whom it is for
-        return [left.rstrip(" ,") + ".", f"{FOR_WHOM} {right}"]
-    return [sentence]
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a statement, each split at its safe joints; every word is kept."""
-    out: list[str] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
-        for part in _split_for_whom(sentence):
-            for piece in _split_trailing_whom(part):
-                out.extend(_split_at_joints(piece))
-    return [s for s in out if s]
-
-
-def _split_for_whom(sentence: str) -> list[str]:
-    condition = _CONDITION.match(sentence)
-    if condition and len(condition.group("rest").split()) >= MIN_SIDE_WORDS + 1:
-        word = condition.group("word").lower()
-        return [f"This applies {word} {condition.group('what')}.", _capitalise(condition["rest"])]
-    found = _FOR_WHOM.match(sentence)
-    if not found or len(found.group("rest").split()) < MIN_SIDE_WORDS:
-        return [sentence]
-    whom = found.group("whom")
-    # "In adults …" is about people; "In the UK, …" or "In pregnancy, …" is not a "for".
-    if sentence[:2].lower() == "in" and not _IN_WHOM.match(whom):
-        return [sentence]
-    return [f"{FOR_WHOM} {whom}.", _capitalise(found.group("rest"))]
-
-
-def _split_at_joints(sentence: str, in_condition: bool = False) -> list[str]:
-    """``in_condition``: the sentence is a condition already ("This applies when X"), so it
-    is not split at a condition of its own ("This applies. This applies if …")."""
-    in_condition = in_condition or bool(_OPENS_CONDITION.match(sentence))
-    for pattern, opening in _JOINTS:
-        condition = opening.startswith(("This applies", "But not if"))
-        if condition and in_condition:
-            continue
-        for match in pattern.finditer(sentence):
-            left, right = sentence[: match.start()], sentence[match.end() :]
-            if _inside_brackets(sentence, match.start()):
-                continue
-            if len(left.split()) < MIN_SIDE_WORDS or len(right.split()) < MIN_SIDE_WORDS:
-                continue
-            after = _split_at_joints(right, condition)
-            # The opening goes on after the split, so it is never split at itself.
-            after[0] = opening + after[0] if opening else _capitalise(after[0])
-            return _split_at_joints(left.rstrip(" ,") + ".", in_condition) + after
-    return [sentence]
+        return capitalise(self.words(text))
 
 
 # ---- framing for the reader --------------------------------------------------------------------
@@ -458,9 +288,9 @@ def without_speaker(sentence: str) -> str:
     rest = sentence[said.end() :]
     if said.group("how") == "to":
         if rest.startswith("not "):
-            return f"{_capitalise(CARE_TEAM)} not {rest[4:]}"
-        return f"{_capitalise(CARE_TEAM)} {rest}"
-    return _capitalise(rest)
+            return f"{capitalise(CARE_TEAM)} not {rest[4:]}"
+        return f"{capitalise(CARE_TEAM)} {rest}"
+    return capitalise(rest)
 
 
 def frame(sentence: str) -> str:
@@ -475,6 +305,6 @@ def frame(sentence: str) -> str:
     if command:
         start = command.start("verb")
         lead = sentence[:start]
-        care = CARE_TEAM if lead else _capitalise(CARE_TEAM)
+        care = CARE_TEAM if lead else capitalise(CARE_TEAM)
         return f"{lead}{care} {command.group('verb').lower()}{sentence[command.end('verb') :]}"
     return sentence
