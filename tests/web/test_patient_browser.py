@@ -77,3 +77,55 @@ def test_patient_banner_stays_pending_until_the_patient_wording_is_approved(brow
         assert "Reviewed by Dr Banner" in header and "pending review" not in header
     finally:
         page.close()
+
+
+def test_a_reviewer_rejects_the_patient_wording_in_the_browser_and_reviewed_by_goes(
+    browser, server
+):
+    question = "What hydroxocobalamin regimen treats pernicious anaemia?"
+    article = httpx.post(server.url + "/api/ask", json={"question": question}, timeout=60).json()
+    rt = open_runtime(web_settings(server.home))
+    try:
+        user = accounts.create_user(
+            rt.store,
+            OPERATOR,
+            email="rejecter@example.org",
+            name="Dr Rejecter",
+            role="reviewer",
+            credentials="MD",
+            password="a long enough password",
+        )
+        token = accounts.issue_token(rt.store, OPERATOR, user.id)[1]
+    finally:
+        rt.close()
+    bearer = {"Authorization": f"Bearer {token}"}
+    version = article["version"]
+    for action in ("claim", "approve", "approve-patient"):
+        body = {"seen_version": version}
+        response = httpx.post(
+            f"{server.url}/api/articles/{article['id']}/{action}",
+            json=body,
+            headers=bearer,
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        version = response.json()["version"]
+    page = browser.new_page(base_url=server.url)
+    try:
+        page.goto(f"/a/{article['slug']}?audience=patient")
+        assert "Reviewed by Dr Rejecter" in page.locator(".answer-header").inner_text()
+        page.goto("/login")
+        page.fill("input[name=email]", "rejecter@example.org")
+        page.fill("input[name=password]", "a long enough password")
+        page.locator("form[action='/login'] button[type=submit]").click()
+        page.wait_for_load_state()
+        page.goto(f"/review/{article['id']}/patient")
+        page.fill("#reason-reject-patient", "Too hard to follow")
+        page.locator("[data-action=reject-patient]").click()
+        page.wait_for_selector("#patient-rejected")
+        assert "Too hard to follow" in page.locator("#patient-rejected").inner_text()
+        page.goto(f"/a/{article['slug']}?audience=patient")
+        header = page.locator(".answer-header").inner_text()
+        assert "Patient wording pending review" in header and "Reviewed by" not in header
+    finally:
+        page.close()
