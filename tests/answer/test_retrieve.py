@@ -49,15 +49,28 @@ dose of the alternative is reduced and the usual first choice is avoided altoget
 ## Prevention
 Offer allopurinol to people with recurrent flares, titrated to a urate target.
 """
+# A guideline that shares one word with the question and nothing of its topic.
+STRAY = """---
+title: Embryo transfer
+publisher: Test Society
+year: 2019
+kind: guideline
+---
+# Embryo transfer
+
+## Catheters
+There is good evidence for a soft catheter at embryo transfer; no allopurinol is needed.
+"""
 QUESTION = "gout flare treatment with colchicine in chronic kidney disease, and allopurinol?"
 
 
 @pytest.fixture
 def two_guidelines(tmp_path: Path) -> Runtime:
-    for name, text in (("narrow.md", NARROW), ("broad.md", BROAD)):
+    files = {"narrow.md": NARROW, "broad.md": BROAD, "stray.md": STRAY}
+    for name, text in files.items():
         (tmp_path / name).write_text(text)
     rt = open_runtime(Settings(home=tmp_path / "home", database_url=None))
-    report = run_ingest(rt, [tmp_path / "narrow.md", tmp_path / "broad.md"], FieldMap(), True)
+    report = run_ingest(rt, [tmp_path / name for name in files], FieldMap(), True)
     assert not report.failed
     yield rt
     rt.close()
@@ -103,3 +116,16 @@ def test_the_narrow_guideline_is_the_search_s_own_first(two_guidelines: Runtime)
     """What the tests above re-rank: by its words alone the narrow guideline comes first."""
     result = two_guidelines.retriever.search(QUESTION, k=RETRIEVE_K)
     assert _titles(result.hits)[0] == "Travel vaccination clinic"
+
+
+def test_an_ask_of_the_case_reads_no_document_that_shares_only_its_words(
+    two_guidelines: Runtime,
+):
+    rt = two_guidelines
+    whole = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    assert "Embryo transfer" in _titles(whole.hits)
+    context = analyse(QUESTION, whole.plan, rt.retriever.lexical.vocab)
+    factors = document_factors(whole, rt.store, rt.retriever)
+    found = search_ask(QUESTION, whole, context, rt.retriever, True, factors=factors)
+    assert "Embryo transfer" in _titles(found.searched)
+    assert "Embryo transfer" not in _titles(found.hits)
