@@ -27,6 +27,7 @@ from ..answer import related
 from ..answer.choose import engine_for
 from ..answer.pipeline import answer
 from ..articles.model import Article
+from ..articles.store import dedupe_key
 from ..errors import NotFound
 from ..library.bundled import bundled_key, bundled_paths
 from ..library.ingest import ingest
@@ -37,6 +38,7 @@ from ..review.visibility import ANONYMOUS, Reader
 from ..review.wording import patient_view
 from ..review.workflow import may_ask
 from ..runtime import Runtime
+from .coalesce import PerKeyLocks
 from .errors import AskingDisabled
 from .pages import Pages
 from .ratelimit import Limiter
@@ -52,6 +54,7 @@ class Asker:
     def __init__(self, rt: Runtime, limiter: Limiter):
         self.rt = rt
         self.limiter = limiter
+        self._same_question = PerKeyLocks()
         self._library_checked = False
         self._library_lock = threading.Lock()
         # Tests answer the LLM's HTTP with a function (httpx.MockTransport); None is the network.
@@ -90,9 +93,17 @@ class Asker:
         )
         self.limiter.hit(client)
         self.ensure_library()
-        article = answer(
-            question, self.rt, audience=audience, follow_up_of=follow_up_of, engine=chosen
+        # A plain ask of a question this worker is answering right now waits for that answer
+        # (then finds it stored) rather than computing it again; a follow-up is never shared.
+        key = (
+            None
+            if follow_up_of
+            else dedupe_key(question, audience, engine or self.rt.settings.engine)
         )
+        with self._same_question.holding(key):
+            article = answer(
+                question, self.rt, audience=audience, follow_up_of=follow_up_of, engine=chosen
+            )
         if asker is not None:
             visibility.record_asker(self.rt.store, article.id, asker)
         return article
