@@ -391,11 +391,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--reviewers", type=int, default=4, help="of the clients")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--think", type=float, default=0.5, help="mean pause, seconds")
-    parser.add_argument("--burst-every", type=float, default=10.0, help="seconds; 0: none")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause, seconds")
+    parser.add_argument("--burst-every", type=float, default=15.0, help="seconds; 0: none")
     parser.add_argument("--burst-size", type=int, default=10, help="clients per burst")
     parser.add_argument(
-        "--ask-share", type=float, default=0.08, help="of readers' requests: new questions"
+        "--ask-share", type=float, default=0.03, help="of readers' requests: new questions"
     )
     parser.add_argument("--postgres-url", help="also run on this PostgreSQL server")
     args = parser.parse_args()
