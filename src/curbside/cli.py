@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,13 +15,15 @@ from rich.table import Table
 from .articles.model import AUDIENCES
 from .errors import CurbsideError
 from .library.bundled import bundled_key, bundled_paths
-from .library.ingest import IngestReport, discover, ingest
 from .library.records import FieldMap
 from .review.cli import audit_app, users_app
 from .review.service import stale_source_hook
 from .runtime import Runtime, open_runtime
 from .settings import settings_from_environment
 from .store.cli import export_cmd, import_cmd
+
+if TYPE_CHECKING:  # the readers (PDF, HTML, XML) load only for the commands that ingest
+    from .library.ingest import IngestReport
 
 app = typer.Typer(
     help="Cited, verified answers to clinical questions from your own library.",
@@ -57,6 +59,8 @@ def _runtime() -> Runtime:
 
 
 def run_ingest(rt: Runtime, paths: list[Path], fmap: FieldMap, quiet: bool = False) -> IngestReport:
+    from .library.ingest import discover, ingest
+
     files, _ = discover(paths)
     columns = [
         TextColumn("[bold]{task.description}"),
@@ -167,16 +171,26 @@ def search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ):
     """Ranked passages with their document and section."""
+    from .answer.concepts import check_concepts
+
     rt = _runtime()
     try:
         result = rt.retriever.search(query, k=k)
+        # "hepatitis C" is not "hepatitis B": ranked words cannot tell, the concept check can.
+        lacking = check_concepts(query, rt.retriever).missing
     finally:
         rt.close()
     if as_json:
-        out.print_json(json.dumps(result.as_json(query)))
+        out.print_json(json.dumps(result.as_json(query, lacking)))
         return
     for wrong, right in result.corrections.items():
         out.print(f"[yellow]Showing results for {right!r} (you typed {wrong!r})[/yellow]")
+    for concept in lacking:
+        out.print(
+            f"[yellow]The library does not mention {concept}: these passages match only the "
+            "other words.[/yellow]",
+            highlight=False,
+        )
     if not result.hits:
         out.print("No passages match.")
     for i, hit in enumerate(result.hits, start=1):

@@ -36,7 +36,13 @@ def test_every_case_has_a_question_and_facts_or_an_abstention(path: Path):
 
 @pytest.mark.parametrize(
     "name",
-    ["ngc.jsonl", "ngc_holdout.jsonl", "ngc_vignettes_dev.jsonl", "ngc_vignettes_holdout.jsonl"],
+    [
+        "ngc.jsonl",
+        "ngc_holdout.jsonl",
+        "ngc_vignettes_dev.jsonl",
+        "ngc_vignettes_holdout.jsonl",
+        "ngc_vignettes_fresh_holdout.jsonl",
+    ],
 )
 def test_ngc_facts_stand_verbatim_in_the_named_guideline(name: str):
     source = shared_path("ngc_guideline_summaries", "ngc_guideline_summaries.jsonl.gz")
@@ -51,3 +57,23 @@ def test_ngc_facts_stand_verbatim_in_the_named_guideline(name: str):
         text = texts[case["expect_source"]]
         for alts in case["must_include"]:
             assert any(a.lower() in text for a in alts), (case["expect_source"], alts)
+
+
+def _sources(case: dict) -> set[str]:
+    source = case.get("expect_source")
+    if not source:
+        return set()
+    return {source} if isinstance(source, str) else set(source)
+
+
+def test_fresh_vignettes_name_guidelines_no_other_case_file_uses():
+    # The fresh file is held out only if none of its guidelines was the target of a case
+    # anybody could have tuned on, and it covers each guideline once.
+    fresh = load_cases(CASES / "ngc_vignettes_fresh_holdout.jsonl")
+    fresh_sources = [s for case in fresh for s in _sources(case)]
+    assert len(fresh_sources) == len(fresh) == len(set(fresh_sources))
+    for path in FILES:
+        if path.name == "ngc_vignettes_fresh_holdout.jsonl":
+            continue
+        shared = set(fresh_sources) & {s for case in load_cases(path) for s in _sources(case)}
+        assert not shared, (path.name, sorted(shared))

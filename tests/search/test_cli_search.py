@@ -42,7 +42,7 @@ def test_search_json_has_query_corrections_timing_and_ranked_hits(tmp_path: Path
     result = runner.invoke(app, ["search", "--json", "-k", "5", "B12 IM dose"], env=_env(tmp_path))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "corrections", "took_ms", "hits"}
+    assert set(data) == {"query", "corrections", "missing_concepts", "took_ms", "hits"}
     assert data["query"] == "B12 IM dose" and data["corrections"] == {}
     assert isinstance(data["took_ms"], float)
     assert 1 <= len(data["hits"]) <= 5
@@ -103,3 +103,30 @@ def test_search_rejects_k_out_of_range(tmp_path: Path):
     runner = CliRunner()
     result = runner.invoke(app, ["search", "-k", "0", "x"], env=_env(tmp_path))
     assert result.exit_code == 2
+
+
+HEPATITIS_B = """---
+title: Hepatitis B vaccination
+publisher: Test Society
+year: 2020
+kind: guideline
+---
+# Hepatitis B vaccination
+
+## Schedule
+Give hepatitis B vaccine at 0, 1 and 6 months; hepatitis B treatment is for specialists.
+"""
+
+
+def test_search_says_when_the_library_lacks_the_concept_asked_for(tmp_path: Path):
+    (tmp_path / "hepb.md").write_text(HEPATITIS_B)
+    runner = CliRunner()
+    loaded = runner.invoke(app, ["ingest", "-q", str(tmp_path / "hepb.md")], env=_env(tmp_path))
+    assert loaded.exit_code == 0, loaded.output
+    lacking = runner.invoke(app, ["search", "hepatitis C treatment"], env=_env(tmp_path))
+    assert lacking.exit_code == 0, lacking.output
+    assert "does not mention hepatitis c" in lacking.output
+    shaped = runner.invoke(app, ["search", "hepatitis C treatment", "--json"], env=_env(tmp_path))
+    assert json.loads(shaped.output)["missing_concepts"] == ["hepatitis c"]
+    named = runner.invoke(app, ["search", "hepatitis B treatment", "--json"], env=_env(tmp_path))
+    assert json.loads(named.output)["missing_concepts"] == []

@@ -21,11 +21,13 @@ class SearchResult:
     def corrections(self) -> dict[str, str]:
         return self.plan.corrections
 
-    def as_json(self, query: str) -> dict:
-        """The one JSON shape of a search (``curbside search --json`` and ``/api/search``)."""
+    def as_json(self, query: str, missing_concepts: list[str] | None = None) -> dict:
+        """The one JSON shape of a search (``curbside search --json`` and ``/api/search``).
+        ``missing_concepts``: what the query names that the library never does."""
         return {
             "query": query,
             "corrections": self.corrections,
+            "missing_concepts": list(missing_concepts or []),
             "took_ms": round(self.took_ms, 2),
             "hits": [
                 {

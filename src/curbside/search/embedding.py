@@ -109,19 +109,37 @@ class MiniLM:
     name = "all-MiniLM-L6-v2-int8"
 
     def __init__(self, model_path: Path, vocab_path: Path):
-        import onnxruntime  # imported here: only processes that embed pay for it
-
-        _check(model_path, MODEL_SHA256)
         _check(vocab_path, VOCAB_SHA256)
-        options = onnxruntime.SessionOptions()
-        # One thread: the web app serves requests in parallel, and the machine has two cores.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
         self.tokenizer = WordPiece(vocab_path)
         self.lock = threading.Lock()
+        # The model loads in the background (a quarter of a second, mostly outside the GIL):
+        # a one-question process opens the index and imports the pipeline meanwhile.
+        self._session: object | None = None
+        self._failure: BaseException | None = None
+        self._loader = threading.Thread(target=self._load, args=(model_path,), daemon=True)
+        self._loader.start()
+
+    def _load(self, model_path: Path) -> None:
+        try:
+            import onnxruntime  # imported here: only processes that embed pay for it
+
+            _check(model_path, MODEL_SHA256)
+            options = onnxruntime.SessionOptions()
+            # One thread: the web app serves requests in parallel, and the machine has two cores.
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            self._session = onnxruntime.InferenceSession(
+                str(model_path), options, providers=["CPUExecutionProvider"]
+            )
+        except BaseException as exc:  # raised where the model is first used, not lost here
+            self._failure = exc
+
+    @property
+    def session(self):
+        self._loader.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._session
 
     def pieces(self, word: str) -> int:
         """How many word pieces the vocabulary needs for one word."""

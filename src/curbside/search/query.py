@@ -203,6 +203,42 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
         # pronouns, time and filler words of a spoken case description
         "he",
         "it's",
+        # contractions: grammar however a case is typed
+        "he's",
+        "she's",
+        "they're",
+        "we're",
+        "you're",
+        "i'm",
+        "i've",
+        "we've",
+        "they've",
+        "he'd",
+        "she'd",
+        "they'd",
+        "we'd",
+        "i'd",
+        "you'd",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "doesn't",
+        "don't",
+        "didn't",
+        "can't",
+        "couldn't",
+        "won't",
+        "wouldn't",
+        "shouldn't",
+        "mustn't",
+        "there's",
+        "that's",
+        "who's",
+        "let's",
         "s",
         "yesterday",
         "today",
@@ -230,6 +266,8 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
         "many",
     ]
 )
+# The same words typed with a typographic apostrophe ("hasn’t").
+FUNCTION_WORDS |= frozenset(w.replace("'", "’") for w in FUNCTION_WORDS if "'" in w)
 # A capitalised word inside a sentence names something (a brand, a person): never "corrected".
 _NAME_WORD = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
 _LETTERED = frozenset({"hepatitis", "vitamin", "type", "group", "influenza"})

@@ -61,6 +61,10 @@ class SearchHitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     corrections: dict[str, str]
+    missing_concepts: list[str] = Field(
+        description="Concepts the query names that the library never does ('hepatitis c' in a "
+        "library about hepatitis B): the hits match only the other words."
+    )
     took_ms: float
     hits: list[SearchHitOut]
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ...answer.concepts import check_concepts
 from ...answer.verify_draft import without_dropped_text
 from ...articles.model import Article
 from ...errors import NotFound
@@ -117,7 +118,8 @@ def search(
 ) -> SearchOut:
     """Passages ranked by BM25 with the medical vocabulary layer."""
     result = web.rt.retriever.search(q, k=k)
-    return SearchOut.model_validate(result.as_json(q))
+    lacking = check_concepts(q, web.rt.retriever).missing
+    return SearchOut.model_validate(result.as_json(q, lacking))
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)
