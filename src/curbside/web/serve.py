@@ -15,10 +15,11 @@ APP = "curbside.web.app:app_from_environment"
 
 # How long a worker may go without answering the supervisor's health check before it is
 # killed and replaced. uvicorn's default, 5 s, also covers a new worker's start: a spawned
-# worker first re-imports the `curbside` command (about 2.8 s of CPU here) before it can
-# answer, then builds its app. On this 2-core machine shared with other work (load average
-# 6-7) that took over 5 s, so every worker was killed before it came up, in a loop. Fitted
-# on that machine: 60 s lets a worker start under such load, and still replaces a hung one.
+# worker first re-imports the `curbside` command (1.1-1.2 s of CPU, 2.4-3.2 s of wall time
+# on this 2-core machine while busy) before it can answer, then builds its app. Shared with
+# other work (load average 6-7), that took over 5 s, so every worker was killed before it
+# came up, in a loop. Fitted on that machine: 60 s lets a worker start under such load and
+# still replaces a hung one.
 WORKER_HEALTHCHECK_TIMEOUT_S = 60
 
 
