@@ -25,13 +25,12 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
+from scratch import postgres_schema
 from sqlalchemy import create_engine, text
 
 from curbside.eval.metrics import percentile
@@ -124,27 +123,19 @@ def main() -> None:
     args = parser.parse_args()
     if not corpus.NGC.exists():
         sys.exit(f"shared data not found at {corpus.SHARED}")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in args.postgres_url else "?"
-    url = f"{args.postgres_url}{sep}options={quote(f'-csearch_path={schema}')}"
-    try:
-        with tempfile.TemporaryDirectory(prefix="curbside-bench-") as tmp:
-            work = Path(tmp)
-            data = work / "corpus.jsonl"
-            records, repetitions = corpus.write_corpus(data, args.passages)
-            questions = corpus.questions(args.queries)
-            print(f"corpus: {records:,} records, {repetitions}x, {len(questions)} questions")
-            sqlite = run(work / "sqlite", None, data, questions)
-            postgres = run(work / "postgres", url, data, questions)
-            fts_questions = questions[: args.fts_queries]
-            fts = run_fts(url, fts_questions) if fts_questions else None
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with (
+        postgres_schema(args.postgres_url) as url,
+        tempfile.TemporaryDirectory(prefix="curbside-bench-") as tmp,
+    ):
+        work = Path(tmp)
+        data = work / "corpus.jsonl"
+        records, repetitions = corpus.write_corpus(data, args.passages)
+        questions = corpus.questions(args.queries)
+        print(f"corpus: {records:,} records, {repetitions}x, {len(questions)} questions")
+        sqlite = run(work / "sqlite", None, data, questions)
+        postgres = run(work / "postgres", url, data, questions)
+        fts_questions = questions[: args.fts_queries]
+        fts = run_fts(url, fts_questions) if fts_questions else None
     print()
     print(f"{sqlite['passages']:,} passages (real text repeated {repetitions}x), ")
     print(f"{len(questions)} real questions, k=10, one process, warm caches.")
