@@ -96,6 +96,21 @@ def test_section_title_from_the_sentence_when_headings_say_nothing(text: str, ti
     assert section_title(_cand(text, long_heading)) == title
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "RCT = randomized controlled trial",
+        "Summary Statements",
+        "Abbreviations",
+        "For people with first episode psychosis offer",
+        "The drugs to consider include",
+    ],
+)
+def test_a_heading_that_says_nothing_gives_way_to_the_sentence_s_topic(heading: str):
+    text = "Monitor serum potassium during the first 48 hours."
+    assert section_title(_cand(text, (heading,))) == "Monitoring"
+
+
 @pytest.mark.parametrize("heading", ["AAP: who can be observed", "NICE regimens"])
 def test_section_title_keeps_acronyms(heading: str):
     title = section_title(_cand("Observe the child.", ("Initial treatment", heading)))

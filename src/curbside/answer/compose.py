@@ -99,6 +99,56 @@ def _lower_first(heading: str) -> str:
     return heading[:1].lower() + heading[1:]
 
 
+# Headings that say nothing a reader can use as a title: a glossary line ("RCT = randomized
+# controlled trial"), a container ("Summary statements"), a lead-in cut off before its list
+# ("For people with first episode psychosis offer").
+_CONTAINER = re.compile(
+    r"^(summary statements?|summary of (the )?evidence|abbreviations?|definitions?|notes?|"
+    r"statements?)$",
+    re.I,
+)
+_LEAD_IN_END = frozenset(
+    [
+        "offer",
+        "offers",
+        "include",
+        "includes",
+        "including",
+        "consider",
+        "should",
+        "must",
+        "may",
+        "are",
+        "is",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "with",
+        "to",
+        "and",
+        "or",
+        "by",
+        "in",
+        "on",
+        "as",
+        "following",
+        "be",
+    ]
+)
+
+
+def _telling(heading: str) -> bool:
+    words = heading.lower().split()
+    return bool(words) and not (
+        heading.lower().startswith(("the following", "question", "recommendation "))
+        or "=" in heading
+        or _CONTAINER.match(heading.strip(" .:"))
+        or words[-1].strip(".,;:") in _LEAD_IN_END
+    )
+
+
 def section_title(candidate: Candidate) -> str:
     """A title that fits the evidence: the source's own heading where it is telling."""
     return _title(candidate.passage.section_path, candidate.text)
@@ -108,12 +158,7 @@ def section_title(candidate: Candidate) -> str:
 def _title(section_path: str, text: str) -> str:
     parts = section_path.split(SECTION_SEP)[1:]
     headings = [_clean_heading(p) for p in parts if p.strip()]
-    short = [
-        h
-        for h in headings
-        if len(h.split()) <= 8
-        and not h.lower().startswith(("the following", "question", "recommendation "))
-    ]
+    short = [h for h in headings if len(h.split()) <= 8 and _telling(h)]
     if short:
         specific = short[-1]
         for name, pattern in CANONICAL:

@@ -37,6 +37,7 @@ from .retrieve import (
     RETRIEVE_K,
     ask_weights,
     best_coverage,
+    document_factors,
     lacking,
     names_subject,
     search_ask,
@@ -105,6 +106,7 @@ def answer(
     vector = rt.semantic.encode(query) if rt.semantic else None
     whole = rt.retriever.search(query, k=RETRIEVE_K)
     whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
+    factors = document_factors(whole, rt.store, rt.retriever)
     plan = whole.plan
     if parent is not None and names_subject(question, rt.retriever):
         # "How often should the potassium be checked?" names its own subject: its words lead
@@ -118,7 +120,14 @@ def answer(
     given = _given(parent)
     asks = [
         _answer_ask(
-            a.text, whole, context, shared, rt, (single, lead, parts.case, documents), vector, given
+            a.text,
+            whole,
+            context,
+            shared,
+            rt,
+            (single, lead, parts.case, documents, factors),
+            vector,
+            given,
         )
         for a in parts.asks
     ]
@@ -198,7 +207,7 @@ def _answer_ask(
     vector,
     given: frozenset[tuple[str, str]] = frozenset(),
 ) -> AskResult:
-    """``where``: (single, lead, case, documents) as search_ask takes them; ``given``: the
+    """``where``: (single, lead, case, documents, factors) as search_ask takes them; ``given``: the
     statements a follow-up's earlier answer already gave, not repeated."""
     found = search_ask(text, whole, context, rt.retriever, *where)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.lexical.tokenize)
@@ -210,9 +219,9 @@ def _answer_ask(
     signals = Signals(
         coverage=found.coverage,
         question_coverage=shared.question_coverage,
-        semantic=_semantic(rt, vector, found.hits),
+        semantic=_semantic(rt, vector, found.searched),
         lacking=lacking(
-            found.hits, found.weights, rt.retriever.lexical.tokenize, found.best_document
+            found.searched, found.weights, rt.retriever.lexical.tokenize, found.best_document
         ),
         best_statement=max((c.score for c in pool), default=0.0),
         unknown=shared.unknown,

@@ -1,0 +1,131 @@
+"""Document coverage: the guideline whose whole text covers the question ranks its passages
+first, while the abstention decision still reads the search's own ranking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curbside.answer.analyse import analyse
+from curbside.answer.retrieve import RETRIEVE_K, document_factors, rescaled, search_ask
+from curbside.cli import run_ingest
+from curbside.library.records import FieldMap
+from curbside.runtime import Runtime, open_runtime
+from curbside.settings import Settings
+
+# One passage that repeats the question's words, in a guideline about something else...
+NARROW = """---
+title: Travel vaccination clinic
+publisher: Test Society
+year: 2020
+kind: guideline
+---
+# Travel vaccination clinic
+
+## Gout flare and colchicine
+Gout flare treatment: colchicine for a gout flare; gout flare colchicine treatment.
+
+## Yellow fever
+Give yellow fever vaccine at least 10 days before travel to an endemic area.
+"""
+# ...and a guideline whose passages between them cover all of it.
+BROAD = """---
+title: Gout management
+publisher: Test Society
+year: 2021
+kind: guideline
+---
+# Gout management
+
+## Acute flare
+When a person with gout has an acute flare, the usual first choice is an NSAID, taken as
+early as possible, with colchicine as the alternative where an NSAID is unsuitable.
+
+## Kidney disease
+In people whose kidneys work less well, as in chronic kidney disease of any stage, the
+dose of the alternative is reduced and the usual first choice is avoided altogether.
+
+## Prevention
+Offer allopurinol to people with recurrent flares, titrated to a urate target.
+"""
+# A guideline that shares one word with the question and nothing of its topic.
+STRAY = """---
+title: Embryo transfer
+publisher: Test Society
+year: 2019
+kind: guideline
+---
+# Embryo transfer
+
+## Catheters
+There is good evidence for a soft catheter at embryo transfer; no allopurinol is needed.
+"""
+QUESTION = "gout flare treatment with colchicine in chronic kidney disease, and allopurinol?"
+
+
+@pytest.fixture
+def two_guidelines(tmp_path: Path) -> Runtime:
+    files = {"narrow.md": NARROW, "broad.md": BROAD, "stray.md": STRAY}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    rt = open_runtime(Settings(home=tmp_path / "home", database_url=None))
+    report = run_ingest(rt, [tmp_path / name for name in files], FieldMap(), True)
+    assert not report.failed
+    yield rt
+    rt.close()
+
+
+def _titles(hits) -> list[str]:
+    return list(dict.fromkeys(h.document.title for h in hits))
+
+
+def test_the_document_covering_the_question_gets_the_full_factor(two_guidelines: Runtime):
+    rt = two_guidelines
+    result = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    factors = document_factors(result, rt.store, rt.retriever)
+    by_title = {rt.store.get_document(d).title: f for d, f in factors.items()}
+    assert by_title["Gout management"] == 1.0
+    assert by_title["Travel vaccination clinic"] < 0.75
+    assert _titles(rescaled(result.hits, factors))[0] == "Gout management"
+
+
+def test_a_single_document_or_no_match_leaves_the_ranking_alone(two_guidelines: Runtime):
+    rt = two_guidelines
+    for query in ("yellow fever vaccine", "how do I reverse a linked list"):
+        result = rt.retriever.search(query, k=RETRIEVE_K)
+        factors = document_factors(result, rt.store, rt.retriever)
+        assert rescaled(result.hits, factors) == sorted(result.hits, key=lambda h: -h.score)
+
+
+def test_the_decision_reads_the_search_order_and_the_evidence_the_reranked_one(
+    two_guidelines: Runtime,
+):
+    rt = two_guidelines
+    whole = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    context = analyse(QUESTION, whole.plan, rt.retriever.lexical.vocab)
+    factors = document_factors(whole, rt.store, rt.retriever)
+    plain = search_ask(QUESTION, whole, context, rt.retriever, True)
+    ranked = search_ask(QUESTION, whole, context, rt.retriever, True, factors=factors)
+    assert (ranked.coverage, ranked.best_document) == (plain.coverage, plain.best_document)
+    assert ranked.searched == plain.hits
+    assert _titles(ranked.hits)[0] == "Gout management"
+
+
+def test_the_narrow_guideline_is_the_search_s_own_first(two_guidelines: Runtime):
+    """What the tests above re-rank: by its words alone the narrow guideline comes first."""
+    result = two_guidelines.retriever.search(QUESTION, k=RETRIEVE_K)
+    assert _titles(result.hits)[0] == "Travel vaccination clinic"
+
+
+def test_an_ask_of_the_case_reads_no_document_that_shares_only_its_words(
+    two_guidelines: Runtime,
+):
+    rt = two_guidelines
+    whole = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    assert "Embryo transfer" in _titles(whole.hits)
+    context = analyse(QUESTION, whole.plan, rt.retriever.lexical.vocab)
+    factors = document_factors(whole, rt.store, rt.retriever)
+    found = search_ask(QUESTION, whole, context, rt.retriever, True, factors=factors)
+    assert "Embryo transfer" in _titles(found.searched)
+    assert "Embryo transfer" not in _titles(found.hits)
