@@ -250,6 +250,15 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (one per core).", min=1)] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    worker_timeout: Annotated[
+        int | None,
+        typer.Option(
+            help="Seconds a worker may go unresponsive, its start included, before it is "
+            "replaced (default 60).",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
 ):
     """The web app and JSON API (API reference at /docs)."""
     from .web.serve import run
@@ -263,7 +272,7 @@ def serve(
         rt.close()
     console.print(f"Curbside on http://{host}:{port}/ ({workers} worker{'s' * (workers > 1)})")
     try:
-        run(host, port, workers=workers, access_log=access_log)
+        run(host, port, workers, access_log, healthcheck_timeout=worker_timeout)
     except CurbsideError as exc:
         _fail(str(exc))
 

@@ -47,3 +47,61 @@ def test_a_review_action_on_one_server_clears_the_page_cache_of_another(
         after = two.get(page)
         assert after.status_code == 200 and after.text != before.text
         assert after.text == one.get(page).text
+
+
+def _approve(store, reviewer, article: dict) -> None:
+    seen = store.articles.get_article(article["id"])["version"]
+    claimed = service.claim(store, reviewer, article["id"], seen)
+    service.approve(store, reviewer, article["id"], claimed.version)
+
+
+def test_a_review_action_elsewhere_rechecks_a_cached_page_without_rendering_it_again(
+    tmp_path: Path, database_url, monkeypatch
+):
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+    url = database_url or f"sqlite:///{tmp_path / 'shared.db'}"
+    with (
+        TestClient(create_app(web_settings(tmp_path / "one", url))) as one,
+        TestClient(create_app(web_settings(tmp_path / "two", url))) as two,
+    ):
+        cache = two.app.state.web.article_pages
+        cache.revalidate_after = 3600  # only the review generation may make it look again
+        store = one.app.state.web.rt.store
+        reviewer = accounts.create_user(
+            store, OPERATOR, email="rev@example.org", name="Dr Rev", role="reviewer"
+        )
+        parent = one.post("/api/ask", json={"question": B12_QUESTION}).json()
+        _approve(store, reviewer, parent)
+        follow_up = one.post(
+            "/api/ask",
+            json={
+                "question": "And how long should treatment continue?",
+                "follow_up_of": parent["id"],
+            },
+        ).json()
+        _approve(store, reviewer, follow_up)
+        other = one.post("/api/ask", json={"question": "What dose of aspirin for pre-eclampsia?"})
+        page = f"/a/{follow_up['slug']}"
+        before = two.get(page)
+        assert before.status_code == 200 and "Follow-up to" in before.text
+        cached = cache.cached(follow_up["slug"], None)
+        assert cached is not None
+
+        # Another article's review action: the page is checked, found current, kept as it is.
+        other = other.json()
+        service.claim(store, reviewer, other["id"], other["version"])
+        assert cache.cached(follow_up["slug"], None) is cached
+        assert two.get(page).text == before.text
+
+        # A change to the question the follow-up names: checked and rendered again at once.
+        cited = parent["references"][0]["document_id"]
+        service.mark_sources_changed(store, [cited], reason="superseded")
+        if store.articles.get_article(follow_up["id"])["status"] != "approved":
+            _approve(store, reviewer, follow_up)  # it cited the same document: approve again
+        two.get(page)
+        cached = cache.cached(follow_up["slug"], None)
+        assert cached is not None
+        seen = store.articles.get_article(parent["id"])["version"]
+        service.claim(store, reviewer, parent["id"], seen)
+        assert cache.cached(follow_up["slug"], None) is None
+        assert two.get(page).status_code == 200

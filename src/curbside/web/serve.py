@@ -13,6 +13,15 @@ from ..errors import ConfigError
 
 APP = "curbside.web.app:app_from_environment"
 
+# How long a worker may go without answering the supervisor's health check before it is
+# killed and replaced. uvicorn's default, 5 s, also covers a new worker's start: a spawned
+# worker first re-imports the `curbside` command (1.1-1.2 s of CPU, 2.4-3.2 s of wall time
+# on this 2-core machine while busy) before it can answer, then builds its app. Shared with
+# other work (load average 6-7), that took over 5 s, so every worker was killed before it
+# came up, in a loop. Fitted on that machine: 60 s lets a worker start under such load and
+# still replaces a hung one.
+WORKER_HEALTHCHECK_TIMEOUT_S = 60
+
 
 def log_config() -> dict:
     """uvicorn's logging, with the access log's paths stripped of question words."""
@@ -42,7 +51,13 @@ def tcp_listener(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(host: str, port: int, workers: int = 1, access_log: bool = True) -> None:
+def run(
+    host: str,
+    port: int,
+    workers: int = 1,
+    access_log: bool = True,
+    healthcheck_timeout: int | None = None,
+) -> None:
     """Serve until interrupted. Each worker builds its own app from the environment."""
     config = uvicorn.Config(
         APP,
@@ -56,6 +71,7 @@ def run(host: str, port: int, workers: int = 1, access_log: bool = True) -> None
         # X-Forwarded-* are believed only from CURBSIDE_TRUSTED_PROXIES (web/app.py), never
         # from uvicorn's FORWARDED_ALLOW_IPS, whose default trusts 127.0.0.1.
         proxy_headers=False,
+        timeout_worker_healthcheck=healthcheck_timeout or WORKER_HEALTHCHECK_TIMEOUT_S,
     )
     if workers == 1:
         uvicorn.Server(config).run()
