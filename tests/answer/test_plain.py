@@ -197,3 +197,22 @@ def test_a_bad_glossary_entry_is_refused_naming_file_and_line(
     with pytest.raises(ConfigError) as refused:
         load_glossary(path)
     assert str(path) in str(refused.value) and words in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (
+            "Treat proximal deep vein thrombosis with apixaban.",
+            "Treat proximal blood clot in a deep vein with apixaban.",
+        ),
+        (
+            "In people with a suspected deep vein thrombosis, offer a scan.",
+            "In people with a possible blood clot in a deep vein, offer a scan.",
+        ),
+        ("Deep vein thrombosis is common.", "A blood clot in a deep vein is common."),
+        ("Scan people with deep vein thrombosis.", "Scan people with a blood clot in a deep vein."),
+    ],
+)
+def test_a_plain_wording_drops_its_article_after_a_determiner_or_an_adjective(text, plain):
+    assert Rewriter().words(text) == plain

@@ -203,6 +203,50 @@ def _same_case(original: str, plain: str) -> str:
     return plain[:1].upper() + plain[1:] if capitalised else plain
 
 
+# After a determiner or an adjective ("a proximal deep vein thrombosis"), a plain wording
+# that brings its own article ("a blood clot in a deep vein") loses it.
+_DETERMINER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "any",
+        "each",
+        "every",
+        "no",
+        "your",
+        "their",
+        "his",
+        "her",
+        "its",
+        "our",
+        "another",
+        "further",
+        "new",
+        "first",
+        "second",
+        "recurrent",
+        "suspected",
+        "confirmed",
+        "previous",
+    ]
+)
+_ADJECTIVE = re.compile(r"(al|ic|ous|ive|ary|ent|ant|ible|able|ar|ile)$")
+_ARTICLE = re.compile(r"^(a|an) (?=\w)", re.I)
+
+
+def _fitted(plain: str, before: str) -> str:
+    words = before.split()
+    last = words[-1].lower().strip(",;:(") if words else ""
+    if _ARTICLE.match(plain) and (last in _DETERMINER or _ADJECTIVE.search(last)):
+        return _ARTICLE.sub("", plain)
+    return plain
+
+
 @dataclass
 class Rewriter:
     """Rewrites one article's statements in order; remembers which terms it has explained."""
@@ -218,7 +262,7 @@ class Rewriter:
             found = match.group(0)
             entry = self.glossary.entry_of(match)
             if entry.plain is not None:
-                return _same_case(found, entry.plain)
+                return _same_case(found, _fitted(entry.plain, text[: match.start()]))
             if explanations is not None and entry.line not in self.explained:
                 self.explained.add(entry.line)
                 term = found if found[1:2].isupper() else capitalise(found)  # "eGFR"
