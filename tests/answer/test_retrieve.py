@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from curbside.answer.analyse import analyse
+from curbside.answer.evidence import candidates
 from curbside.answer.retrieve import RETRIEVE_K, document_factors, rescaled, search_ask
 from curbside.cli import run_ingest
 from curbside.library.records import FieldMap
+from curbside.models import Hit
 from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
 
@@ -129,3 +131,14 @@ def test_an_ask_of_the_case_reads_no_document_that_shares_only_its_words(
     found = search_ask(QUESTION, whole, context, rt.retriever, True, factors=factors)
     assert "Embryo transfer" in _titles(found.searched)
     assert "Embryo transfer" not in _titles(found.hits)
+
+
+def test_evidence_from_hits_that_all_score_zero_is_still_read(two_guidelines: Runtime):
+    """A concept filter can leave only documents whose factor is 0 (found by hypothesis)."""
+    rt = two_guidelines
+    whole = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    context = analyse(QUESTION, whole.plan, rt.retriever.lexical.vocab)
+    found = search_ask(QUESTION, whole, context, rt.retriever, True)
+    zero = [Hit(h.passage, h.document, 0.0) for h in found.hits]
+    pool = candidates(zero, context, found.weights, rt.retriever.lexical.tokenize)
+    assert pool and all(c.score >= 0 for c in pool)

@@ -219,7 +219,7 @@ def candidates(
     doc_strength: dict[str, float] = {}
     for hit in hits:
         doc_strength[hit.document.id] = doc_strength.get(hit.document.id, 0.0) + hit.score
-    best_doc = max(doc_strength.values())
+    best_doc = max(doc_strength.values()) or 1.0  # re-ranked hits may all score 0
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
         passage, document = hit.passage, hit.document
