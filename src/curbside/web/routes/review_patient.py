@@ -29,7 +29,7 @@ from ..auth import OVERSIGHT, FormViewer, PageViewer, Viewer, api_needs, require
 from ..deps import WebDep
 from ..errors import status_for
 from ..review_form import EditForm
-from ..review_schemas import PatientDecisionIn, PatientEditIn, PatientRejectIn
+from ..review_schemas import PatientDecisionIn, PatientEditIn, PatientRejectIn, SeenRevisionIn
 from .review_actions import Comment, SeenVersion, comment_too_long, unsupported_numbers
 
 router = APIRouter(include_in_schema=False)
@@ -42,9 +42,12 @@ Reviewer = Annotated[Viewer, api_needs("review")]
 class PatientAction:
     """One reviewer action on the patient wording, as the page's form and the API both run it."""
 
-    name: str  # in the form's URL and the page's ``?done=``
+    name: str  # in the form's URL, the page's ``?done=`` and the API's ``{name}-patient``
     act: Callable[..., Article]  # wording.approve_patient, reject_patient or edit_patient
     done: str  # what the page says once it is done
+    body: type[SeenRevisionIn]  # what the API takes
+    body_fields: tuple[str, ...]  # what of it the action gets, after the seen version
+    api_doc: str  # the API's description of it
 
     async def run(
         self,
@@ -71,15 +74,30 @@ class PatientAction:
 APPROVE = PatientAction(
     "approve",
     wording.approve_patient,
-    "Approved. Readers of the patient wording now see it, with your name.",
+    done="Approved. Readers of the patient wording now see it, with your name.",
+    body=PatientDecisionIn,
+    body_fields=("comment",),
+    api_doc="""Approve the patient wording of the approved clinician version you saw; returns the
+    patient wording as approved. 409 if the article or its patient wording changed, or its
+    clinician wording is not approved yet.""",
 )
 REJECT = PatientAction(
     "reject",
     wording.reject_patient,
-    "Rejected. Readers see the patient wording as pending review; your reason is kept.",
+    done="Rejected. Readers see the patient wording as pending review; your reason is kept.",
+    body=PatientRejectIn,
+    body_fields=("reason",),
+    api_doc="""Reject the patient wording you saw, with a reason; readers then see it as pending
+    review (an approval of it is withdrawn). Returns it, with status "rejected".""",
 )
 EDIT = PatientAction(
-    "edit", wording.edit_patient, "Saved. The edited patient wording now awaits approval."
+    "edit",
+    wording.edit_patient,
+    done="Saved. The edited patient wording now awaits approval.",
+    body=PatientEditIn,
+    body_fields=("edits", "note"),
+    api_doc="""Apply edits to the patient wording you saw (positions are those of that wording; a
+    number its evidence lacks needs a reason, else 422); it then awaits approval.""",
 )
 DONE = {action.name: action.done for action in (APPROVE, REJECT, EDIT)}
 
@@ -213,37 +231,22 @@ async def edit_patient_form(
 
 
 # ---- the API ---------------------------------------------------------------------------------
-def _json(article: Article) -> Response:
-    return Response(article.model_dump_json(), media_type="application/json")
+def _api_route(action: PatientAction) -> None:
+    """``POST /api/articles/{id}/{name}-patient``: returns the patient wording as it is then."""
+
+    async def act(web: WebDep, viewer: Reviewer, article_id: str, body: SeenRevisionIn) -> Response:
+        seen = (body.seen_version, body.seen_revision)
+        given = tuple(getattr(body, field) for field in action.body_fields)
+        article = await action.run(web, viewer.user, article_id, seen, lambda _: given)
+        return Response(article.model_dump_json(), media_type="application/json")
+
+    # The action's own request model: a string annotation could not name this closure's.
+    act.__annotations__["body"] = action.body
+    act.__name__, act.__doc__ = f"{action.name}_patient_api", action.api_doc
+    path = f"/articles/{{article_id}}/{action.name}-patient"
+    api_router.add_api_route(path, act, methods=["POST"], response_model=Article)
 
 
-@api_router.post("/articles/{article_id}/approve-patient", response_model=Article)
-async def approve_patient_api(
-    web: WebDep, viewer: Reviewer, article_id: str, body: PatientDecisionIn
-) -> Response:
-    """Approve the patient wording of the approved clinician version you saw; returns the
-    patient wording as approved. 409 if the article or its patient wording changed, or its
-    clinician wording is not approved yet."""
-    seen = (body.seen_version, body.seen_revision)
-    return _json(await APPROVE.run(web, viewer.user, article_id, seen, lambda _: (body.comment,)))
-
-
-@api_router.post("/articles/{article_id}/reject-patient", response_model=Article)
-async def reject_patient_api(
-    web: WebDep, viewer: Reviewer, article_id: str, body: PatientRejectIn
-) -> Response:
-    """Reject the patient wording you saw, with a reason; readers then see it as pending
-    review (an approval of it is withdrawn). Returns it, with status "rejected"."""
-    seen = (body.seen_version, body.seen_revision)
-    return _json(await REJECT.run(web, viewer.user, article_id, seen, lambda _: (body.reason,)))
-
-
-@api_router.post("/articles/{article_id}/edit-patient", response_model=Article)
-async def edit_patient_api(
-    web: WebDep, viewer: Reviewer, article_id: str, body: PatientEditIn
-) -> Response:
-    """Apply edits to the patient wording you saw (positions are those of that wording; a
-    number its evidence lacks needs a reason, else 422); it then awaits approval."""
-    seen = (body.seen_version, body.seen_revision)
-    given = (body.edits, body.note)
-    return _json(await EDIT.run(web, viewer.user, article_id, seen, lambda _: given))
+_api_route(APPROVE)
+_api_route(REJECT)
+_api_route(EDIT)
