@@ -13,6 +13,7 @@ from curbside.answer.arrange import (
     asks_about_adults,
     display_title,
     fits_population,
+    heading_bands,
     only_available,
     said_once,
 )
@@ -85,6 +86,29 @@ def test_a_baby_in_an_obstetric_question_is_not_a_child_patient():
 )
 def test_age_bands(text, bands):
     assert age_bands(text) == bands
+
+
+@pytest.mark.parametrize(
+    ("heading", "bands"),
+    [
+        ("Vitamins › UK advice by age › Birth to 12 months", [(0.0, 13.0)]),
+        ("Vitamins › UK advice by age › 1 to 4 years", [(12.0, 60.0)]),
+        ("Vitamins › UK advice by age › Over 5 years", [(60.0, 2400.0)]),
+        ("Fever › Infants under 3 months", [(0.0, 3.0)]),
+        ("Vitamins › Dosing", []),
+    ],
+)
+def test_heading_bands(heading, bands):
+    assert heading_bands(heading) == bands
+
+
+def test_a_childs_age_leaves_out_a_section_headed_for_another_age_band():
+    toddler = _analysis("Vitamins for a 2-year-old?", populations=["children"], age="2-year-old")
+    infants = _cand(
+        "Give a daily vitamin D supplement.", ("UK advice by age", "Birth to 12 months")
+    )
+    young = _cand("Give a daily vitamin D supplement.", ("UK advice by age", "1 to 4 years"))
+    assert not fits_population(infants, toddler) and fits_population(young, toddler)
 
 
 def test_age_in_months():

@@ -68,7 +68,7 @@ def fits_population(candidate: Candidate, analysis: Analysis) -> bool:
     # "her first baby" in an obstetric question is not a question about a child.
     if "children" in analysis.populations and "pregnancy" not in analysis.populations:
         months = age_in_months(analysis.age)
-        bands = age_bands(candidate.text)
+        bands = age_bands(candidate.text) or heading_bands(candidate.passage.section_path)
         if months is not None and bands:
             return any(lo <= months < hi for lo, hi in bands)
         return children or not adults
@@ -125,6 +125,28 @@ def age_bands(text: str) -> list[tuple[float, float]]:
         elif g[11]:  # "aged over 65"
             bands.append((_months(g[12], None), 12 * 200))
     return bands
+
+
+# A heading that is an age band: "Birth to 12 months", "6 months to 5 years", "Over 5 years".
+_HEADING_BAND = re.compile(
+    rf"^(?:(birth)|{_N}(?: {_U})?) to {_N} {_U}$|^(?:(over|above)|under|below) {_N} {_U}$", re.I
+)
+
+
+def heading_bands(section_path: str) -> list[tuple[float, float]]:
+    """The age band the innermost heading names, in months."""
+    heading = section_path.split(SECTION_SEP)[-1].strip()
+    m = _HEADING_BAND.match(heading)
+    if not m:
+        return age_bands(heading)
+    birth, lo, lo_unit, hi, hi_unit, over, n, unit = m.groups()
+    if hi:
+        start = 0.0 if birth else _months(lo, lo_unit or hi_unit)
+        # "1 to 4 years" takes in 4-year-olds: the band ends when the last age named does.
+        return [(start, _months(hi, hi_unit) + _months("1", hi_unit))]
+    if over:
+        return [(_months(n, unit), 12 * 200)]
+    return [(0.0, _months(n, unit))]
 
 
 def for_population(pool: list[Candidate], analysis: Analysis) -> list[Candidate]:
