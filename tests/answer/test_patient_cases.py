@@ -8,6 +8,7 @@ printed (``pytest -s``) and held to what the rules reach.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -29,6 +30,10 @@ P90_AT_MOST = 11.8  # 11.6 after merging main on 2026-12-02
 
 def _numbers(text: str) -> list[str]:
     return [str(q.value) for q in quantities(text)]
+
+
+def _negations(text: str) -> int:
+    return len(re.findall(r"\b(?:not|never|no|cannot)\b|n't\b", text, re.I))
 
 
 def _sources(article, bullet) -> list:
@@ -56,6 +61,8 @@ def test_every_bundled_case_keeps_its_numbers_and_reads_plainer(library: Runtime
         for bullet in patient.all_bullets():
             original = by_evidence[_evidence(bullet)]
             assert _numbers(bullet.text) == _numbers(original.text), (case["question"], bullet.text)
+            # No rule drops a negation (the glossary may add one: "not to be used").
+            assert _negations(bullet.text) >= _negations(original.text), bullet.text
             assert _sources(patient, bullet) == _sources(clinician, original)
         # Every number token of the patient wording stands in the clinician wording.
         assert set(_numbers(patient_text(patient))) <= set(_numbers(patient_text(clinician)))

@@ -61,7 +61,16 @@ _JOINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r",\s+defined\s+as\s+", re.I), "This means "),
     # "10 mg once a day, with a maximum of 20 mg daily": the ceiling, said on its own.
     (re.compile(r",\s+(?:with|up to|to)\s+a\s+maximum\s+of\s+", re.I), "The maximum is "),
-    (re.compile(r",\s+including\s+", re.I), "This includes "),
+    # Not before the sentence's own verb: in "People likely to witness an overdose, including
+    # their families, have access to naloxone" the aside ends at a comma before "have".
+    (
+        re.compile(
+            r",\s+including\s+(?![^.;]*,\s+(?:have|has|is|are|was|were|should|must|can|may|"
+            r"need|needs|will|would|do|does)\b)",
+            re.I,
+        ),
+        "This includes ",
+    ),
     # A comma before "which" opens a clause about what came just before it: "This …".
     (re.compile(rf",\s+which\s+(?=(?:{_SINGULAR_VERBS})\b)", re.I), "This "),
     (re.compile(rf",\s+which\s+(?=(?:{_PLURAL_VERBS})\b)", re.I), "These "),
@@ -86,7 +95,7 @@ _IN_WHOM = re.compile(
     r"pregnan\w*|neonates|adolescents|older)\b",
     re.I,
 )
-FOR_WHOM = "This advice is for"
+FOR_WHOM = "This is for"
 # "If haemoglobin fails to rise, look for …": the condition, said first, as its own sentence.
 _CONDITION = re.compile(
     r"^(?P<word>if|when)\s+(?P<what>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S
