@@ -11,6 +11,7 @@ from curbside.answer.plain import Rewriter
 from curbside.answer.plain_clauses import (
     split_clauses,
     split_concession,
+    split_says_that,
     split_second_instruction,
     split_whom_with_list,
 )
@@ -148,6 +149,20 @@ def test_a_concession_becomes_a_sentence_of_its_own(text: str, parts: list[str])
             "Your care team should offer counselling and testing for HIV.",
             ["Your care team should offer counselling and testing for HIV."],
         ),
+        # after a comma, a base verb the wording uses is a second instruction too
+        (
+            "Your care team should avoid doxycycline in pregnancy, and check for interactions "
+            "with statins.",
+            [
+                "Your care team should avoid doxycycline in pregnancy.",
+                "Your care team should check for interactions with statins.",
+            ],
+        ),
+        # but not a verb that is also a noun
+        (
+            "Your care team should offer steroids, inhaler technique, and review of symptoms.",
+            ["Your care team should offer steroids, inhaler technique, and review of symptoms."],
+        ),
         # a negated instruction is left whole
         (
             "Your care team should not start it and considering the other one.",
@@ -168,3 +183,20 @@ def test_the_rewriter_says_both_instructions_to_the_reader():
         "(Adherence means taking the medicine as prescribed.) "
         "Your care team should consider a higher atorvastatin dose."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "NICE advises against tepid sponging, and advises that children should not be "
+            "over-wrapped.",
+            ["NICE advises against tepid sponging.", "Children should not be over-wrapped."],
+        ),
+        # too little on one side to stand alone
+        ("It works, and says that it does.", ["It works, and says that it does."]),
+    ],
+)
+def test_what_a_speaker_says_after_and_is_said_on_its_own(text: str, parts: list[str]):
+    assert split_says_that(text) == parts
+    assert _negations(" ".join(parts)) == _negations(text)

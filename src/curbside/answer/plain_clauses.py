@@ -10,10 +10,12 @@ rule takes it for:
   comma alone, so it keeps this one whole); and "offer X to adults with Y" says the same
   with "to";
 * **a concession**: "X, although Y" and "X, whereas Y" are "X. But Y.";
+* **what a speaker says, after "and"**: "X advises A, and says that B" is "X advises A. B.";
 * **a second instruction** (``split_second_instruction``, on the reader's wording): "Your care
   team should check A and considering B" (a speaker's "advises checking A and considering
   B" once its first verb became "should check") is "… should check A. Your care team should
-  consider B."
+  consider B."; and "should avoid A, and check B" is "… should avoid A. Your care team should
+  check B."
 """
 
 from __future__ import annotations
@@ -119,6 +121,25 @@ def split_concession(sentence: str) -> list[str]:
     return [sentence]
 
 
+# "X no longer advises steroids, and says that allergy medicines are not …": what it says,
+# said on its own (as ``plain.without_speaker`` says "NICE says that S": S).
+_AND_SAYS_THAT = re.compile(
+    r",\s+and\s+(?:also\s+)?(?:says|states|notes|advises|recommends)\s+that\s+", re.I
+)
+
+
+def split_says_that(sentence: str) -> list[str]:
+    """ "X advises A, and says that B" → "X advises A." + "B"."""
+    for found in _AND_SAYS_THAT.finditer(sentence):
+        left, right = sentence[: found.start()], sentence[found.end() :]
+        if _inside_brackets(sentence, found.start()):
+            continue
+        if len(left.split()) < MIN_SIDE_WORDS + 1 or len(right.split()) < MIN_SIDE_WORDS + 1:
+            continue
+        return [left + ".", capitalise(right)]
+    return [sentence]
+
+
 _CONDITION_NEXT = re.compile(r"^(?:This applies|But not if)\b")
 
 
@@ -130,8 +151,9 @@ def split_clauses(sentences: list[str]) -> list[str]:
     out = []
     for i, sentence in enumerate(sentences):
         conditional = i + 1 < len(sentences) and _CONDITION_NEXT.match(sentences[i + 1])
-        for part in [sentence] if conditional else split_whom_with_list(sentence):
-            out.extend(split_concession(part))
+        for said in split_says_that(sentence):
+            for part in [said] if conditional else split_whom_with_list(said):
+                out.extend(split_concession(part))
     return out
 
 
@@ -174,6 +196,13 @@ _AND_SECOND = re.compile(
 )
 
 
+# After a comma, "and" with a verb the reader's wording has just used ("should avoid X, and
+# check Y") is a second instruction too; verbs that are also nouns ("and use", "and review")
+# are left out.
+_BASE_VERBS = sorted(set(_SECOND_VERBS.values()) - {"use", "test", "review", "move", "increase"})
+_COMMA_AND_VERB = re.compile(rf",\s+and\s+(?P<verb>{'|'.join(_BASE_VERBS)})\b(?=\s)", re.I)
+
+
 def split_second_instruction(sentence: str) -> list[str]:
     """ "Your care team should check A and considering B" → "Your care team should check A."
     + "Your care team should consider B". A gerund after "and" in a sentence whose verb is
@@ -183,11 +212,14 @@ def split_second_instruction(sentence: str) -> list[str]:
     should = _SHOULD.match(sentence)
     if should is None:
         return [sentence]
-    for found in _AND_SECOND.finditer(sentence, should.end()):
+    joints = [*_AND_SECOND.finditer(sentence, should.end())]
+    joints += _COMMA_AND_VERB.finditer(sentence, should.end())
+    for found in sorted(joints, key=lambda m: m.start()):
         left, right = sentence[: found.start()], sentence[found.end() :]
         if _inside_brackets(sentence, found.start()) or len(right.split()) < MIN_SIDE_WORDS:
             continue
-        verb = _SECOND_VERBS[found.group("verb").lower()]
+        said = found.group("verb").lower()
+        verb = _SECOND_VERBS.get(said, said)
         return [left + ".", *split_second_instruction(f"{should['who']} {verb}{right}")]
     return [sentence]
 
