@@ -66,6 +66,20 @@ def test_all_matching_intents_are_kept_in_order():
         ("Statins in frail elderly patients", ["older adults"]),
         ("Anticoagulation for people aged over 80", ["older adults"]),
         ("Statins for adults with raised cholesterol", []),
+        # Planning a pregnancy is not a question about a child.
+        ("31-year-old with type 1 diabetes who wants to try for a baby: folic acid dose?", []),
+        ("She is hoping to have another baby next year; can she stay on lamotrigine?", []),
+        ("Can a breastfeeding mother take ibuprofen?", ["pregnancy"]),
+        ("Breastfeeding mother of a 3-month-old: can she take codeine?", ["children", "pregnancy"]),
+        # A question that opens on the infant asks about the infant, not a nursing mother.
+        (
+            "4-month-old with cow's milk allergy; mum has stopped breastfeeding. Which formula?",
+            ["children"],
+        ),
+        (
+            "A baby who is breastfeeding poorly and jaundiced: when to check bilirubin?",
+            ["children"],
+        ),
     ],
 )
 def test_populations(question: str, populations: list[str]):

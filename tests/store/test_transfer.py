@@ -19,6 +19,7 @@ from curbside.runtime import open_runtime
 from curbside.settings import Settings
 
 from .. import backends
+from ..review.conftest import PASSWORD, make_user
 
 GUIDELINE = """---
 title: Gout flare treatment
@@ -50,14 +51,7 @@ def _full_state(home: Path, tmp_path: Path) -> None:
         ingest([path], rt.store, rt.retriever)
         path.write_text(GUIDELINE.replace("two to four", "up to four"))
         ingest([path], rt.store, rt.retriever)
-        reviewer = accounts.create_user(
-            rt.store,
-            OPERATOR,
-            email="rev@example.org",
-            name="Dr Rev",
-            role="reviewer",
-            password="a long enough password",
-        )
+        reviewer = make_user(rt.store, "reviewer", "rev@example.org", "Dr Rev")
         accounts.issue_token(rt.store, OPERATOR, reviewer.id, "script")
         article = answer("What colchicine dose for an acute gout flare?", rt)
         claimed = service.claim(rt.store, reviewer, article.id, article.version)
@@ -116,7 +110,7 @@ def test_no_secret_is_exported_in_clear(tmp_path: Path):
     home = tmp_path / "home"
     _full_state(home, tmp_path)
     text = "\n".join(_export(None, home, tmp_path / "out.jsonl"))
-    assert "a long enough password" not in text
+    assert PASSWORD not in text
     assert '"csrf_secret"' not in text and '"table": "sessions"' not in text
     users = [json.loads(line)["row"] for line in text.splitlines()[1:] if '"users"' in line]
     assert all(u["password_hash"].startswith("$argon2id$") for u in users if u["password_hash"])

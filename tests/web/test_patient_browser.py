@@ -12,6 +12,7 @@ from curbside.review.accounts import OPERATOR
 from curbside.runtime import open_runtime
 from curbside.web.testing import ServerProcess
 
+from ..review.conftest import PASSWORD, make_user
 from .conftest import B12_QUESTION, CHROMIUM, web_settings
 
 pytestmark = [
@@ -27,39 +28,35 @@ def server(tmp_path_factory) -> Iterator[ServerProcess]:
         yield running
 
 
-def _reviewer_token(server: ServerProcess) -> str:
+def _reviewer_token(server: ServerProcess, email: str, name: str) -> str:
+    """A reviewer's API token (the reviewer signs in with the review tests' PASSWORD)."""
     rt = open_runtime(web_settings(server.home))
     try:
-        user = accounts.create_user(
-            rt.store,
-            OPERATOR,
-            email="banner@example.org",
-            name="Dr Banner",
-            role="reviewer",
-            credentials="MD",
-            password=None,
-        )
+        user = make_user(rt.store, "reviewer", email, name)
         return accounts.issue_token(rt.store, OPERATOR, user.id)[1]
     finally:
         rt.close()
 
 
+def _act(server: ServerProcess, token: str, article: dict, action: str, version: int) -> dict:
+    """A review action on the article through the API, as the token's reviewer."""
+    response = httpx.post(
+        f"{server.url}/api/articles/{article['id']}/{action}",
+        json={"seen_version": version},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def test_patient_banner_stays_pending_until_the_patient_wording_is_approved(browser, server):
     asked = httpx.post(server.url + "/api/ask", json={"question": B12_QUESTION}, timeout=60)
     article = asked.json()
-    bearer = {"Authorization": f"Bearer {_reviewer_token(server)}"}
+    token = _reviewer_token(server, "banner@example.org", "Dr Banner")
 
-    def act(action: str, version: int) -> dict:
-        response = httpx.post(
-            f"{server.url}/api/articles/{article['id']}/{action}",
-            json={"seen_version": version},
-            headers=bearer,
-            timeout=30,
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    approved = act("approve", act("claim", article["version"])["version"])
+    claimed = _act(server, token, article, "claim", article["version"])
+    approved = _act(server, token, article, "approve", claimed["version"])
     page = browser.new_page(base_url=server.url)
     try:
         page.goto(f"/a/{article['slug']}")
@@ -71,7 +68,7 @@ def test_patient_banner_stays_pending_until_the_patient_wording_is_approved(brow
         assert "Reviewed by" not in page.locator(".answer-header").inner_text()
         assert page.locator("#answer").get_attribute("data-article") == article["id"]
 
-        act("approve-patient", approved["version"])
+        _act(server, token, article, "approve-patient", approved["version"])
         page.goto(f"/a/{article['slug']}?audience=patient")
         header = page.locator(".answer-header").inner_text()
         assert "Reviewed by Dr Banner" in header and "pending review" not in header
@@ -84,39 +81,17 @@ def test_a_reviewer_rejects_the_patient_wording_in_the_browser_and_reviewed_by_g
 ):
     question = "What hydroxocobalamin regimen treats pernicious anaemia?"
     article = httpx.post(server.url + "/api/ask", json={"question": question}, timeout=60).json()
-    rt = open_runtime(web_settings(server.home))
-    try:
-        user = accounts.create_user(
-            rt.store,
-            OPERATOR,
-            email="rejecter@example.org",
-            name="Dr Rejecter",
-            role="reviewer",
-            credentials="MD",
-            password="a long enough password",
-        )
-        token = accounts.issue_token(rt.store, OPERATOR, user.id)[1]
-    finally:
-        rt.close()
-    bearer = {"Authorization": f"Bearer {token}"}
+    token = _reviewer_token(server, "rejecter@example.org", "Dr Rejecter")
     version = article["version"]
     for action in ("claim", "approve", "approve-patient"):
-        body = {"seen_version": version}
-        response = httpx.post(
-            f"{server.url}/api/articles/{article['id']}/{action}",
-            json=body,
-            headers=bearer,
-            timeout=30,
-        )
-        assert response.status_code == 200, response.text
-        version = response.json()["version"]
+        version = _act(server, token, article, action, version)["version"]
     page = browser.new_page(base_url=server.url)
     try:
         page.goto(f"/a/{article['slug']}?audience=patient")
         assert "Reviewed by Dr Rejecter" in page.locator(".answer-header").inner_text()
         page.goto("/login")
         page.fill("input[name=email]", "rejecter@example.org")
-        page.fill("input[name=password]", "a long enough password")
+        page.fill("input[name=password]", PASSWORD)
         page.locator("form[action='/login'] button[type=submit]").click()
         page.wait_for_load_state()
         page.goto(f"/review/{article['id']}/patient")

@@ -126,7 +126,7 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
         "pregnancy",
         re.compile(
             # "a non-pregnant woman" is not a pregnancy question, nor "a lactate of 2.8".
-            r"\b((?<!non-)(?<!non )(?<!not )pregnan\w*|breast-?feeding|lactating|lactation|"
+            r"\b((?<!non-)(?<!non )(?<!not )pregnan\w*|"
             r"antenatal|postpartum|"
             r"trimester|gestation\w*|obstetric\w*|\d+[- ]weeks?['’]? (visit|gestation|pregnant)|"
             r"(at|by) \d+ weeks|booking (bloods|visit))\b",
@@ -151,6 +151,8 @@ _POPULATIONS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# A breastfeeding mother is asked about as in pregnancy, unless the question is about her baby.
+_LACTATION = re.compile(r"\b(breast-?feeding|lactating|lactation)\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ](month|year|week)s?[- ]old\b|\baged? (\d{1,3})\b", re.I)
 _WEIGHT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?) ?kg\b", re.I)
 CHILD_AGE_LIMIT = 18  # years
@@ -199,6 +201,31 @@ def asks_for(question: str, intent: str) -> bool:
     return any(name == intent and p.search(question) for name, p in _INTENT_PATTERNS)
 
 
+# "wants to try for a baby" is a woman planning a pregnancy, not a question about a child.
+_WANTED_BABY = re.compile(
+    r"\b(?:try(?:ing)?|tries|want(?:s|ing)?|plan(?:s|ning)?|hop(?:e|es|ing)|ha(?:ve|ving))\s+"
+    r"(?:for\s+|to\s+have\s+)?(?:a|another)\s+baby\b",
+    re.I,
+)
+# A question that opens on an infant is about the infant: "4-month-old …; mum has stopped
+# breastfeeding" asks nothing about a breastfeeding mother.
+_INFANT_FIRST = re.compile(
+    r"^\W*(?:(?:a|an|my|our|this)\s+)?(?:\d+[- ](?:month|week|day)s?[- ]old|"
+    r"(?:new-?born|baby|infant|neonate)s?)\b",
+    re.I,
+)
+
+
+def _populations(question: str) -> list[str]:
+    text = _WANTED_BABY.sub(" ", question)
+    nursing = bool(_LACTATION.search(text)) and not _INFANT_FIRST.search(text)
+    return [
+        name
+        for name, pattern in _POPULATIONS
+        if pattern.search(text) or (name == "pregnancy" and nursing)
+    ]
+
+
 def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
     intents = [name for name, pattern in _INTENT_PATTERNS if pattern.search(question)]
     main = intents[0] if intents else "treatment"
@@ -209,7 +236,7 @@ def analyse(question: str, plan: QueryPlan, vocab: Vocabulary) -> Analysis:
             kind = next((vocab.type_of(t.text) for t in group.terms if vocab.type_of(t.text)), None)
         if kind in ("drug", "condition", "test", "route"):
             entities.append(Entity(group.source, kind))
-    populations = [name for name, pattern in _POPULATIONS if pattern.search(question)]
+    populations = _populations(question)
     age = _AGE.search(question)
     weight = _WEIGHT.search(question)
     years = int(age.group(1)) if age and age.group(1) and age.group(2).lower() == "year" else None

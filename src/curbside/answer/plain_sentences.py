@@ -6,74 +6,72 @@ from __future__ import annotations
 
 import re
 
+from .words import any_word
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _SINGULAR_VERBS = (
     r"is|was|has|can|may|might|will|could|should|does|means|makes|gives|causes|needs|helps|"
     r"reduces|increases|lowers|raises|lasts|takes"
 )
 _PLURAL_VERBS = r"are|were|have|do"
-# Each joint: the words it becomes at the start of the new sentence.
-_JOINTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r";\s+"), ""),
-    (re.compile(r",?\s+because\s+(?!of\b)", re.I), "This is because "),
-    (re.compile(r",\s+but\s+", re.I), "But "),
+
+
+def _joint(pattern: str, opening: str) -> tuple[re.Pattern[str], str]:
+    """A joint where a statement may split (found in any case), and the words it becomes at
+    the start of the new sentence."""
+    return re.compile(pattern, re.I), opening
+
+
+_JOINTS = [
+    _joint(r";\s+", ""),
+    _joint(r",?\s+because\s+(?!of\b)", "This is because "),
+    _joint(r",\s+but\s+", "But "),
     # ", and the risk is higher with …": "and" joins two sentences when what follows it has
     # a subject of its own (a determiner or a pronoun first) and a verb.
-    (
-        re.compile(
-            r",\s+and\s+(?=(?:the|this|these|those|it|they|its|their|there|some|most|many|"
-            r"people|children|adults|women|men|treatment)\s+(?:\S+\s+){0,4}?"
-            r"(?:is|are|was|were|can|could|may|might|must|should|will|would|has|have|does|do|"
-            r"need|needs)\b)",
-            re.I,
-        ),
+    _joint(
+        r",\s+and\s+(?=(?:the|this|these|those|it|they|its|their|there|some|most|many|"
+        r"people|children|adults|women|men|treatment)\s+(?:\S+\s+){0,4}?"
+        r"(?:is|are|was|were|can|could|may|might|must|should|will|would|has|have|does|do|"
+        r"need|needs)\b)",
         "",
     ),
-    (re.compile(r",\s+so\s+(?!that\b)", re.I), "So "),
-    (re.compile(r",\s+(?:and\s+)?then\s+", re.I), "Then "),
-    (re.compile(r",\s+followed\s+by\s+", re.I), "This is followed by "),
-    (re.compile(r",\s+after\s+which\s+", re.I), "After that, "),
+    _joint(r",\s+so\s+(?!that\b)", "So "),
+    _joint(r",\s+(?:and\s+)?then\s+", "Then "),
+    _joint(r",\s+followed\s+by\s+", "This is followed by "),
+    _joint(r",\s+after\s+which\s+", "After that, "),
     # Only before a whole clause: "unless essential, or switching …" is elliptical, and
     # "But not if essential, or switching …" would say something else.
-    (
-        re.compile(r",?\s+unless\s+(?=\S+\s+\S+\s+\S+)(?![^.;]*,\s+(?:or|and)\b)", re.I),
+    _joint(
+        r",?\s+unless\s+(?=\S+\s+\S+\s+\S+)(?![^.;]*,\s+(?:or|and)\b)",
         "But not if ",
     ),
     # "X can be stopped once symptoms improve if the cause was treated": the condition
     # becomes its own sentence, still said as a condition of what came before.
-    (
-        re.compile(
-            r",?\s+(?<!even )(?<!only )(?<!as )(?<!and )(?<!or )if\s+(?=\S+\s+\S+\s+\S+)", re.I
-        ),
+    _joint(
+        r",?\s+(?<!even )(?<!only )(?<!as )(?<!and )(?<!or )if\s+(?=\S+\s+\S+\s+\S+)",
         "This applies if ",
     ),
     # "X is 6 mL/kg when the child is dehydrated": the condition, said as a condition of
     # what came before (not after words that "when" completes: "best when", "stop when").
-    (
-        re.compile(
-            r",?\s+(?<!even )(?<!only )(?<!best )(?<!most )(?<!until )(?<!and )(?<!or )"
-            r"(?<!effective )(?<!stop )(?<!start )(?<!likely )(?<!better )(?<!worse )when\s+"
-            r"(?!\w+(?:ed|ing)\b)(?![^.;]*\bthan\b)(?=\S+\s+\S+\s+\S+)",
-            re.I,
-        ),
+    _joint(
+        r",?\s+(?<!even )(?<!only )(?<!best )(?<!most )(?<!until )(?<!and )(?<!or )"
+        r"(?<!effective )(?<!stop )(?<!start )(?<!likely )(?<!better )(?<!worse )when\s+"
+        r"(?!\w+(?:ed|ing)\b)(?![^.;]*\bthan\b)(?=\S+\s+\S+\s+\S+)",
         "This applies when ",
     ),
-    (re.compile(r",\s+defined\s+as\s+", re.I), "This means "),
+    _joint(r",\s+defined\s+as\s+", "This means "),
     # "10 mg once a day, with a maximum of 20 mg daily": the ceiling, said on its own.
-    (re.compile(r",\s+(?:with|up to|to)\s+a\s+maximum\s+of\s+", re.I), "The maximum is "),
+    _joint(r",\s+(?:with|up to|to)\s+a\s+maximum\s+of\s+", "The maximum is "),
     # Not before the sentence's own verb: in "People likely to witness an overdose, including
     # their families, have access to naloxone" the aside ends at a comma before "have".
-    (
-        re.compile(
-            r",\s+including\s+(?![^.;]*,\s+(?:have|has|is|are|was|were|should|must|can|may|"
-            r"need|needs|will|would|do|does)\b)",
-            re.I,
-        ),
+    _joint(
+        r",\s+including\s+(?![^.;]*,\s+(?:have|has|is|are|was|were|should|must|can|may|"
+        r"need|needs|will|would|do|does)\b)",
         "This includes ",
     ),
     # A comma before "which" opens a clause about what came just before it: "This …".
-    (re.compile(rf",\s+which\s+(?=(?:{_SINGULAR_VERBS})\b)", re.I), "This "),
-    (re.compile(rf",\s+which\s+(?=(?:{_PLURAL_VERBS})\b)", re.I), "These "),
+    _joint(rf",\s+which\s+(?=(?:{_SINGULAR_VERBS})\b)", "This "),
+    _joint(rf",\s+which\s+(?=(?:{_PLURAL_VERBS})\b)", "These "),
 ]
 MIN_SIDE_WORDS = 2  # a joint splits only where both halves keep at least this many words
 _OPENS_CONDITION = re.compile(r"^\s*(?:this applies|but not if)\b", re.I)
@@ -90,10 +88,9 @@ def _inside_brackets(text: str, at: int) -> bool:
 # "For adults with X without Y, BSH advises Z": who the advice is for becomes a sentence of
 # its own, said first, so the reader meets the condition before the dose.
 _FOR_WHOM = re.compile(r"^(?:for|in)\s+(?P<whom>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S)
-_IN_WHOM = re.compile(
-    r"(?:adults?|children|child|people|patients|women|men|infants|babies|those|anyone|"
-    r"pregnan\w*|neonates|adolescents|older)\b",
-    re.I,
+_IN_WHOM = any_word(
+    r"adults?|children|child|people|patients|women|men|infants|babies|those|anyone|"
+    r"pregnan\w*|neonates|adolescents|older"
 )
 FOR_WHOM = "This is for"
 # "If haemoglobin fails to rise, look for …": the condition, said first, as its own sentence.
@@ -106,20 +103,18 @@ _CONDITION = re.compile(
 # the same order (so numbers keep theirs). Only after a verb of advice and with no negation
 # or restriction before it ("is not advised for", "reserves X for", "only for" keep their
 # "for": alone, the first half would say something else).
-_ADVICE_VERB = re.compile(
-    r"\b(?:advises?|advised|recommends?|recommended|suggests?|suggested|offers?|should offer|"
-    r"should give|should start)\b",
-    re.I,
+_ADVICE_VERB = any_word(
+    "advises?|advised|recommends?|recommended|suggests?|suggested|offers?|should offer|"
+    "should give|should start"
 )
 _TRAILING_WHOM = re.compile(
     r"\s+(?:for|in)\s+(?=(?:all\s+|most\s+|any\s+|some\s+|pregnant\s+|older\s+|young\s+)?"
     r"(?:adults?|children|people|patients|women|men|infants|babies|adolescents|those|anyone)\b)",
     re.I,
 )
-_RESTRICTED = re.compile(
-    r"\b(?:not|no|never|only|against|avoid\w*|reserves?|reserved|limits?|limited|restricts?|"
-    r"restricted|except|unless|rather than|instead)\b",
-    re.I,
+_RESTRICTED = any_word(
+    r"not|no|never|only|against|avoid\w*|reserves?|reserved|limits?|limited|restricts?|"
+    r"restricted|except|unless|rather than|instead"
 )
 _WHEN_TO_ACT = re.compile(
     r"[,;:]|\b(?:as soon as|after|before|within|until|during|while|when|then|immediately|"

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..models import SECTION_SEP
 from .analyse import Analysis
+from .words import any_word
 
 RECOMMENDATION_FACTOR, BACKGROUND_FACTOR = 1.15, 0.9
 
@@ -91,10 +92,8 @@ META_LABEL = re.compile(
     r"quality of evidence|strength of recommendation|level of evidence)\b[^:]{0,40}:",
     re.I,
 )
-CHOICE = re.compile(
-    r"\b(prefers?|preferred|preferable|first[- ]choice|in preference|"
-    r"rather than|instead of)\b",
-    re.I,
+CHOICE = any_word(
+    "prefers?|preferred|preferable|first[- ]choice|in preference|rather than|instead of"
 )
 BOILERPLATE = re.compile(
     r"original guideline|guideline availability|refer to the|see the .* field|"

@@ -23,7 +23,7 @@ from ..store import schema
 from ..store.base import Store
 from . import store as q
 from .accounts import OPERATOR, User
-from .service import SYSTEM
+from .service import SYSTEM, one_line_reason
 from .workflow import OPEN_STATUSES, STATUSES, require
 
 A, SA, U = schema.articles, schema.set_aside, schema.users
@@ -262,13 +262,8 @@ def set_aside(store: Store, actor: User, article_ids: Sequence[str], reason: str
     already set aside, or no longer open, are left as they are)."""
     require(actor.role, "review")
     ids = _ids(article_ids)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise BadRequest("Say why these questions are set aside (for example “test questions”).")
-    if len(reason) > MAX_REASON_CHARS:
-        raise BadRequest(
-            f"A reason can be at most {MAX_REASON_CHARS} characters; yours has {len(reason):,}."
-        )
+    missing = "Say why these questions are set aside (for example “test questions”)."
+    reason = one_line_reason(reason, MAX_REASON_CHARS, missing)
     done = []
     with store.review.transaction() as conn:
         query = select(A.c.id, A.c.version, A.c.status).where(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from ..articles.model import Article
-from ..errors import Conflict, NotFound
+from ..errors import BadRequest, Conflict, NotFound
 from ..store.base import Store
 from . import store as q
 from .accounts import User
@@ -45,16 +45,52 @@ def article_from_row(row: dict[str, Any], body: dict[str, Any] | None = None) ->
     return Article.model_validate(data)
 
 
-def _load_row(store: Store, article_id: str) -> dict[str, Any]:
-    with store.review.reading() as conn:
-        row = q.article_row(conn, article_id)
+def found_row(conn: Connection, article_id: str) -> dict[str, Any]:
+    """The article's row, read on the caller's connection; NotFound if there is none."""
+    row = q.article_row(conn, article_id)
     if row is None:
         raise NotFound(f"no article {article_id!r}")
     return row
 
 
-def _comment(text: str | None) -> str:
+def _load_row(store: Store, article_id: str) -> dict[str, Any]:
+    with store.review.reading() as conn:
+        return found_row(conn, article_id)
+
+
+def clean_comment(text: str | None) -> str:
+    """A comment as the audit trail keeps it: trimmed, and at most MAX_COMMENT_CHARS."""
     return (text or "").strip()[:MAX_COMMENT_CHARS]
+
+
+def one_line_reason(text: str | None, limit: int, missing: str) -> str:
+    """A reason someone must give, on one line; BadRequest (saying ``missing``) if it is
+    empty, or if it is longer than ``limit`` characters."""
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise BadRequest(missing)
+    if len(reason) > limit:
+        raise BadRequest(
+            f"A reason can be at most {limit:,} characters; yours has {len(reason):,}."
+        )
+    return reason
+
+
+def approval_values(actor: User, article_id: str, version: int, at: str) -> dict[str, Any]:
+    """Who approved which version, and when, as an approval row holds it."""
+    return {
+        "article_id": article_id,
+        "version": version,
+        "reviewer_id": actor.id,
+        "reviewer_name": actor.name,
+        "reviewer_credentials": actor.credentials,
+        "approved_at": at,
+    }
+
+
+def edits_detail(edits: Sequence[Edit]) -> dict[str, Any]:
+    """The audit trail's record of a reviewer's edits, enough to apply them again."""
+    return {"edits": [e.model_dump() for e in edits]}
 
 
 # ---- the actions ---------------------------------------------------------------------------
@@ -96,7 +132,7 @@ def edit(
     def change(current: Article, at: str) -> Article:
         return apply_edits(current, changes, reviewer=actor.name, at=at)
 
-    detail = {"edits": [e.model_dump() for e in changes]}
+    detail = edits_detail(changes)
     return _act(
         store, actor, article_id, "edit", seen_version, change=change, detail=detail, comment=note
     )
@@ -154,7 +190,7 @@ def _act(
 ) -> Article:
     check_role(action, actor.role)
     row = _load_row(store, article_id)
-    detail = {**(detail or {}), **({"comment": _comment(comment)} if comment else {})}
+    detail = {**(detail or {}), **({"comment": clean_comment(comment)} if comment else {})}
     attempted = {"action": action, "seen_version": seen_version, **detail}
     try:
         if row["version"] != seen_version:
@@ -186,23 +222,13 @@ def _act(
                         "body": body,
                         "created_by": actor.email,
                         "created_at": at,
-                        "note": _comment(comment),
+                        "note": clean_comment(comment),
                     },
                 )
                 cited = [r.document_id for r in new.references]
                 q.add_article_sources(conn, row["id"], cited)
             if action == "approve":
-                q.insert_approval(
-                    conn,
-                    {
-                        "article_id": row["id"],
-                        "version": version,
-                        "reviewer_id": actor.id,
-                        "reviewer_name": actor.name,
-                        "reviewer_credentials": actor.credentials,
-                        "approved_at": at,
-                    },
-                )
+                q.insert_approval(conn, approval_values(actor, row["id"], version, at))
             detail.update(status_before=row["status"], status_after=new_status)
             q.append_audit(conn, actor.email, action, row["id"], seen_version, version, detail)
             q.bump_review_generation(conn)  # every worker's page cache starts again

@@ -23,15 +23,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import Connection
+
 from ..answer.audience import for_patients
 from ..articles.model import Article
 from ..articles.patient import approved, pending_status, worded
-from ..errors import BadRequest, Conflict, InvalidTransition, NotFound
+from ..errors import BadRequest, Conflict, InvalidTransition
 from ..store.base import Store
 from . import store as q
 from .accounts import User
 from .edits import Edit, apply_edits
-from .service import MAX_COMMENT_CHARS, article_from_row
+from .service import (
+    MAX_COMMENT_CHARS,
+    approval_values,
+    article_from_row,
+    clean_comment,
+    edits_detail,
+    found_row,
+    one_line_reason,
+)
 from .views import Approval, ReaderView, reader_view
 from .workflow import check_role
 
@@ -66,6 +76,14 @@ def _approval(row: dict[str, Any]) -> Approval:
 def _state(store: Store, article_id: str, version: int) -> dict[str, Any] | None:
     with store.review.reading() as conn:
         return q.patient_wording_row(conn, article_id, version)
+
+
+def _row_and_state(
+    conn: Connection, article_id: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The article's row and the state of its latest version's patient wording, read together."""
+    row = found_row(conn, article_id)
+    return row, q.patient_wording_row(conn, row["id"], row["version"])
 
 
 def patient_article(store: Store, article: Article) -> Article:
@@ -105,10 +123,7 @@ def patient_approvals(store: Store, article_id: str) -> list[Approval]:
 def patient_review(store: Store, article_id: str) -> PatientReview:
     """The patient wording of the latest clinician version and where its review stands."""
     with store.review.reading() as conn:
-        row = q.article_row(conn, article_id)
-        if row is None:
-            raise NotFound(f"no article {article_id!r}")
-        state = q.patient_wording_row(conn, row["id"], row["version"])
+        row, state = _row_and_state(conn, article_id)
         rows = q.patient_approval_rows(conn, row["id"], row["version"])
     clinician = article_from_row(row)
     if clinician.audience != "clinician" or clinician.abstained:
@@ -172,13 +187,8 @@ def reject_patient(
 ) -> Article:
     """Reject the patient wording the reviewer saw, saying why; readers see it as pending
     (an approval of it is withdrawn) until a reviewer edits or approves it."""
-    why = " ".join((reason or "").split())
-    if not why:
-        raise BadRequest("Say why the patient wording is rejected; the reason is kept.")
-    if len(why) > MAX_COMMENT_CHARS:
-        raise BadRequest(
-            f"A reason can be at most {MAX_COMMENT_CHARS:,} characters; yours has {len(why):,}."
-        )
+    missing = "Say why the patient wording is rejected; the reason is kept."
+    why = one_line_reason(reason, MAX_COMMENT_CHARS, missing)
 
     def decide(row, state, wording, at):
         if state and state["status"] == "rejected":
@@ -208,7 +218,7 @@ def edit_patient(
         edited.status = pending_status(row["status"])
         return {"status": "submitted", "body": edited.contract(), "reason": None}
 
-    detail = {"edits": [e.model_dump() for e in changes]}
+    detail = edits_detail(changes)
     return _act(
         store, actor, article_id, EDIT_PATIENT, seen_version, seen_revision, decide, note, detail
     )
@@ -227,10 +237,7 @@ def _act(
 ) -> Article:
     check_role(ROLE_OF[action], actor.role)
     with store.review.reading() as conn:
-        row = q.article_row(conn, article_id)
-        if row is None:
-            raise NotFound(f"no article {article_id!r}")
-        state = q.patient_wording_row(conn, row["id"], row["version"])
+        row, state = _row_and_state(conn, article_id)
     if row["audience"] == "patient":
         raise BadRequest(
             "this answer was stored in patient wording before patient wordings were reviewed "
@@ -251,7 +258,7 @@ def _act(
     detail = {"wording": "patient", **(detail or {}), "status_before": status_before}
     detail.update(status_after=values["status"], revision_before=seen)
     if comment.strip() and action != REJECT_PATIENT:
-        detail["comment"] = comment.strip()[:MAX_COMMENT_CHARS]
+        detail["comment"] = clean_comment(comment)
     if action == REJECT_PATIENT:
         detail["reason"] = values["reason"]
     with store.review.transaction() as conn:
@@ -267,18 +274,8 @@ def _act(
             now = q.patient_wording_row(conn, row["id"], seen_version)
             raise _stale(row, seen_version, now["revision"] if now else 0, seen)
         if action == APPROVE_PATIENT:
-            q.insert_patient_approval(
-                conn,
-                {
-                    "article_id": row["id"],
-                    "version": seen_version,
-                    "reviewer_id": actor.id,
-                    "reviewer_name": actor.name,
-                    "reviewer_credentials": actor.credentials,
-                    "approved_at": at,
-                    "body": values["body"],
-                },
-            )
+            approval = approval_values(actor, row["id"], seen_version, at)
+            q.insert_patient_approval(conn, {**approval, "body": values["body"]})
         q.append_audit(conn, actor.email, action, row["id"], seen_version, seen_version, detail)
         q.bump_review_generation(conn)  # every worker's page cache starts again
     state_now = {"status": values["status"], "body": values["body"], "revision": seen + 1}

@@ -29,16 +29,24 @@ from .review import review_page
 router = APIRouter(include_in_schema=False)
 SeenVersion = Annotated[int, Form(ge=0, le=1_000_000)]
 # No max_length: a long comment is refused on the review page with the text kept (see
-# _too_long), not on a bare validation page that loses it.
+# comment_too_long), not on a bare validation page that loses it.
 Comment = Annotated[str, Form()]
 
 
-def _too_long(comment: str) -> BadRequest | None:
+def comment_too_long(comment: str) -> BadRequest | None:
     if len(comment.strip()) <= service.MAX_COMMENT_CHARS:
         return None
     return BadRequest(
         f"Not saved: comments can be at most {service.MAX_COMMENT_CHARS:,} characters; "
         f"yours has {len(comment.strip()):,}."
+    )
+
+
+def unsupported_numbers(exc: UnsupportedNumbers) -> str:
+    """Why an edit bringing numbers its evidence lacks was not saved, and what to do."""
+    return (
+        f"Not saved: the cited evidence does not hold {', '.join(exc.numbers)}. Give a "
+        "reason beside the text to keep it as a reviewer's addition, or change the wording."
     )
 
 
@@ -82,7 +90,7 @@ def _decision(path: str, act: Callable[..., Article]) -> None:
     ) -> Response:
         user = require_any(viewer, "review").user
         try:
-            if refused := _too_long(comment):
+            if refused := comment_too_long(comment):
                 raise refused
             article = await run_in_threadpool(
                 act, web.rt.store, user, article_id, seen_version, comment
@@ -134,10 +142,7 @@ async def edit(
         )
     except UnsupportedNumbers as exc:
         flagged = form.unsupported(base)
-        message = (
-            f"Not saved: the cited evidence does not hold {', '.join(exc.numbers)}. Give a "
-            "reason beside the text to keep it as a reviewer's addition, or change the wording."
-        )
+        message = unsupported_numbers(exc)
         return await _refused(
             request, web, viewer, article_id, status=422, error=message, form=form, flagged=flagged
         )
@@ -160,7 +165,7 @@ async def refresh(
     """Answer the question again from today's library, as a new version."""
     user = require_any(viewer, "review").user
     try:
-        if refused := _too_long(comment):
+        if refused := comment_too_long(comment):
             raise refused
         article = await run_in_threadpool(
             service.refresh, web.rt, user, article_id, seen_version, comment

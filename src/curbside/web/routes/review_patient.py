@@ -10,7 +10,8 @@ action shows the page again with the reason and what the reviewer typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -21,22 +22,84 @@ from ...answer.audience import patient_text, reading_grade
 from ...articles.model import Article
 from ...errors import BadRequest, Conflict, UnsupportedNumbers
 from ...review import wording
+from ...review.accounts import User
+from ...review.edits import Edit
+from ...store.base import Store
 from ..auth import OVERSIGHT, FormViewer, PageViewer, Viewer, api_needs, require_any
 from ..deps import WebDep
 from ..errors import status_for
 from ..review_form import EditForm
-from ..review_schemas import PatientDecisionIn, PatientEditIn, PatientRejectIn
-from .review_actions import Comment, SeenVersion, _too_long
+from ..review_schemas import PatientDecisionIn, PatientEditIn, PatientRejectIn, SeenRevisionIn
+from .review_actions import Comment, SeenVersion, comment_too_long, unsupported_numbers
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["review"])
 SeenRevision = Annotated[int, Form(ge=0, le=1_000_000)]
 Reviewer = Annotated[Viewer, api_needs("review")]
-DONE = {
-    "approve": "Approved. Readers of the patient wording now see it, with your name.",
-    "reject": "Rejected. Readers see the patient wording as pending review; your reason is kept.",
-    "edit": "Saved. The edited patient wording now awaits approval.",
-}
+
+
+@dataclass(frozen=True)
+class PatientAction:
+    """One reviewer action on the patient wording, as the page's form and the API both run it."""
+
+    name: str  # in the form's URL, the page's ``?done=`` and the API's ``{name}-patient``
+    act: Callable[..., Article]  # wording.approve_patient, reject_patient or edit_patient
+    done: str  # what the page says once it is done
+    body: type[SeenRevisionIn]  # what the API takes
+    body_fields: tuple[str, ...]  # what of it the action gets, after the seen version
+    api_doc: str  # the API's description of it
+
+    async def run(
+        self,
+        web: WebDep,
+        user: User,
+        article_id: str,
+        seen: tuple[int, int | None],
+        given: Callable[[Store], Sequence[Any]],
+    ) -> Article:
+        """Run it off the event loop on the clinician version and patient revision ``seen``,
+        with what ``given`` makes of the request (it may refuse by raising); readers see the
+        result at once."""
+
+        def run() -> Article:
+            store = web.rt.store
+            version, revision = seen
+            return self.act(store, user, article_id, version, *given(store), seen_revision=revision)
+
+        article = await run_in_threadpool(run)
+        web.article_pages.invalidate(article)
+        return article
+
+
+APPROVE = PatientAction(
+    "approve",
+    wording.approve_patient,
+    done="Approved. Readers of the patient wording now see it, with your name.",
+    body=PatientDecisionIn,
+    body_fields=("comment",),
+    api_doc="""Approve the patient wording of the approved clinician version you saw; returns the
+    patient wording as approved. 409 if the article or its patient wording changed, or its
+    clinician wording is not approved yet.""",
+)
+REJECT = PatientAction(
+    "reject",
+    wording.reject_patient,
+    done="Rejected. Readers see the patient wording as pending review; your reason is kept.",
+    body=PatientRejectIn,
+    body_fields=("reason",),
+    api_doc="""Reject the patient wording you saw, with a reason; readers then see it as pending
+    review (an approval of it is withdrawn). Returns it, with status "rejected".""",
+)
+EDIT = PatientAction(
+    "edit",
+    wording.edit_patient,
+    done="Saved. The edited patient wording now awaits approval.",
+    body=PatientEditIn,
+    body_fields=("edits", "note"),
+    api_doc="""Apply edits to the patient wording you saw (positions are those of that wording; a
+    number its evidence lacks needs a reason, else 422); it then awaits approval.""",
+)
+DONE = {action.name: action.done for action in (APPROVE, REJECT, EDIT)}
 
 
 def _clinician_by_evidence(article: Article) -> dict[str, str]:
@@ -85,40 +148,33 @@ def patient_review(
     return patient_review_page(request, web, checked, article_id, done=DONE.get(done or ""))
 
 
-async def _acted(
+async def _form_action(
     request: Request,
     web: WebDep,
     viewer: Viewer,
+    user: User,
     article_id: str,
-    action: str,
-    act: Callable[[], Article],
+    action: PatientAction,
+    seen: tuple[int, int],
+    given: Callable[[Store], Sequence[Any]],
     typed: dict[str, Any],
 ) -> Response:
-    """Run the action; on success back to the page (POST-redirect-GET), else the page again
-    with the reason and what was typed."""
+    """Run the action as ``user`` (the viewer, checked to be a reviewer); on success back to
+    the page (POST-redirect-GET), else the page again with the reason and what was typed."""
     try:
-        article = await run_in_threadpool(act)
-    except UnsupportedNumbers as exc:
-        error = (
-            f"Not saved: the cited evidence does not hold {', '.join(exc.numbers)}. Give a "
-            "reason beside the text to keep it as a reviewer's addition, or change the wording."
-        )
-        return await _page(request, web, viewer, article_id, status_for(exc), error, typed)
+        article = await action.run(web, user, article_id, seen, given)
     except (Conflict, BadRequest) as exc:
-        return await _page(request, web, viewer, article_id, status_for(exc), str(exc), typed)
-    web.article_pages.invalidate(article)  # readers see the new status at once
-    return RedirectResponse(f"/review/{article.id}/patient?done={action}", status_code=303)
-
-
-async def _page(request, web, viewer, article_id, status, error, typed) -> Response:
-    return await run_in_threadpool(
-        lambda: patient_review_page(
-            request, web, viewer, article_id, status=status, error=error, typed=typed
+        status = status_for(exc)
+        error = unsupported_numbers(exc) if isinstance(exc, UnsupportedNumbers) else str(exc)
+        return await run_in_threadpool(
+            lambda: patient_review_page(
+                request, web, viewer, article_id, status=status, error=error, typed=typed
+            )
         )
-    )
+    return RedirectResponse(f"/review/{article.id}/patient?done={action.name}", status_code=303)
 
 
-def _decision(name: str, act: Callable[..., Article]) -> None:
+def _decision(action: PatientAction) -> None:
     """approve or reject, with the text of the form's ``comment`` box: a comment for the
     audit trail, or the reason for a rejection (required)."""
 
@@ -133,20 +189,23 @@ def _decision(name: str, act: Callable[..., Article]) -> None:
     ) -> Response:
         user = require_any(viewer, "review").user
 
-        def run() -> Article:
-            if refused := _too_long(comment):
+        def given(store: Store) -> tuple[str]:
+            if refused := comment_too_long(comment):
                 raise refused
-            store = web.rt.store
-            return act(store, user, article_id, seen_version, comment, seen_revision=seen_revision)
+            return (comment,)
 
-        return await _acted(request, web, viewer, article_id, name, run, {name: comment})
+        seen = (seen_version, seen_revision)
+        typed = {action.name: comment}
+        return await _form_action(
+            request, web, viewer, user, article_id, action, seen, given, typed
+        )
 
-    decide.__name__ = f"{name}_patient_form"
-    router.add_api_route(f"/review/{{article_id}}/patient/{name}", decide, methods=["POST"])
+    decide.__name__ = f"{action.name}_patient_form"
+    router.add_api_route(f"/review/{{article_id}}/patient/{action.name}", decide, methods=["POST"])
 
 
-_decision("approve", wording.approve_patient)
-_decision("reject", wording.reject_patient)
+_decision(APPROVE)
+_decision(REJECT)
 
 
 @router.post("/review/{article_id}/patient/edit")
@@ -163,79 +222,31 @@ async def edit_patient_form(
     form = EditForm.parse(await request.form())
     typed = {"texts": form.texts, "reasons": form.reasons, "note": form.version_note}
 
-    def act() -> Article:
-        store = web.rt.store
+    def given(store: Store) -> tuple[list[Edit], str]:
         base = wording.patient_review(store, article_id).wording
-        return wording.edit_patient(
-            store,
-            user,
-            article_id,
-            seen_version,
-            form.edits(base),
-            form.version_note,
-            seen_revision=seen_revision,
-        )
+        return form.edits(base), form.version_note
 
-    return await _acted(request, web, viewer, article_id, "edit", act, typed)
+    seen = (seen_version, seen_revision)
+    return await _form_action(request, web, viewer, user, article_id, EDIT, seen, given, typed)
 
 
 # ---- the API ---------------------------------------------------------------------------------
-def _json(web: WebDep, article: Article) -> Response:
-    web.article_pages.invalidate(article)
-    return Response(article.model_dump_json(), media_type="application/json")
+def _api_route(action: PatientAction) -> None:
+    """``POST /api/articles/{id}/{name}-patient``: returns the patient wording as it is then."""
+
+    async def act(web: WebDep, viewer: Reviewer, article_id: str, body: SeenRevisionIn) -> Response:
+        seen = (body.seen_version, body.seen_revision)
+        given = tuple(getattr(body, field) for field in action.body_fields)
+        article = await action.run(web, viewer.user, article_id, seen, lambda _: given)
+        return Response(article.model_dump_json(), media_type="application/json")
+
+    # The action's own request model: a string annotation could not name this closure's.
+    act.__annotations__["body"] = action.body
+    act.__name__, act.__doc__ = f"{action.name}_patient_api", action.api_doc
+    path = f"/articles/{{article_id}}/{action.name}-patient"
+    api_router.add_api_route(path, act, methods=["POST"], response_model=Article)
 
 
-@api_router.post("/articles/{article_id}/approve-patient", response_model=Article)
-async def approve_patient_api(
-    web: WebDep, viewer: Reviewer, article_id: str, body: PatientDecisionIn
-) -> Response:
-    """Approve the patient wording of the approved clinician version you saw; returns the
-    patient wording as approved. 409 if the article or its patient wording changed, or its
-    clinician wording is not approved yet."""
-    article = await run_in_threadpool(
-        wording.approve_patient,
-        web.rt.store,
-        viewer.user,
-        article_id,
-        body.seen_version,
-        body.comment,
-        body.seen_revision,
-    )
-    return _json(web, article)
-
-
-@api_router.post("/articles/{article_id}/reject-patient", response_model=Article)
-async def reject_patient_api(
-    web: WebDep, viewer: Reviewer, article_id: str, body: PatientRejectIn
-) -> Response:
-    """Reject the patient wording you saw, with a reason; readers then see it as pending
-    review (an approval of it is withdrawn). Returns it, with status "rejected"."""
-    article = await run_in_threadpool(
-        wording.reject_patient,
-        web.rt.store,
-        viewer.user,
-        article_id,
-        body.seen_version,
-        body.reason,
-        body.seen_revision,
-    )
-    return _json(web, article)
-
-
-@api_router.post("/articles/{article_id}/edit-patient", response_model=Article)
-async def edit_patient_api(
-    web: WebDep, viewer: Reviewer, article_id: str, body: PatientEditIn
-) -> Response:
-    """Apply edits to the patient wording you saw (positions are those of that wording; a
-    number its evidence lacks needs a reason, else 422); it then awaits approval."""
-    article = await run_in_threadpool(
-        wording.edit_patient,
-        web.rt.store,
-        viewer.user,
-        article_id,
-        body.seen_version,
-        body.edits,
-        body.note,
-        body.seen_revision,
-    )
-    return _json(web, article)
+_api_route(APPROVE)
+_api_route(REJECT)
+_api_route(EDIT)
