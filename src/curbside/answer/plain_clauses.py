@@ -23,25 +23,24 @@ from __future__ import annotations
 import re
 
 from .plain_sentences import FOR_WHOM, MIN_SIDE_WORDS, capitalise
+from .words import any_word
 
 _PEOPLE = (
     r"(?:all\s+|most\s+|any\s+|some\s+|pregnant\s+|older\s+|young\s+)?"
     r"(?:adults?|children|people|patients|women|men|infants|babies|adolescents|those|anyone)\b"
 )
 # "advises X for adults …", and "offer X to adults …" (the one taking "to" gives something).
-_GIVING_VERB = re.compile(
-    r"\b(?:advises?|advised|recommends?|recommended|suggests?|suggested|offers?|offered|"
-    r"offering|should offer|should give|should start|gives?|giving)\b",
-    re.I,
+_GIVING_VERB = any_word(
+    r"advises?|advised|recommends?|recommended|suggests?|suggested|offers?|offered|"
+    r"offering|should offer|should give|should start|gives?|giving"
 )
-_OFFERED_TO = re.compile(r"\b(?:offers?|offered|offering|gives?|giving|give)\b", re.I)
+_OFFERED_TO = any_word(r"offers?|offered|offering|gives?|giving|give")
 _WHOM = re.compile(rf"\s+(?P<word>for|in|to)\s+(?={_PEOPLE})", re.I)
 # As in plain_sentences: a negation or a restriction before "for" ("not advised for", "only
 # for", "reserves X for") makes the first half, alone, say something else.
-_RESTRICTED = re.compile(
-    r"\b(?:not|no|never|only|against|avoid\w*|reserves?|reserved|limits?|limited|restricts?|"
-    r"restricted|except|unless|rather than|instead|without)\b",
-    re.I,
+_RESTRICTED = any_word(
+    r"not|no|never|only|against|avoid\w*|reserves?|reserved|limits?|limited|restricts?|"
+    r"restricted|except|unless|rather than|instead|without"
 )
 # Words that tie what follows to the advice rather than to whom it is for ("for adults as
 # soon as possible after X"): then the sentence stays whole.
@@ -67,7 +66,7 @@ def _inside_brackets(text: str, at: int) -> bool:
 _SECOND_ADVICE = re.compile(
     rf",\s+(?:(?:and|or)\s+)?(?:\d|[^,]*?\s(?:for|in|to)\s+{_PEOPLE})", re.I
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor)\b", re.I)
+_NEGATION = any_word(r"not|no|never|none|nor")
 
 
 def _is_list_of_whom(right: str) -> bool:
