@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.answer.abstain import out_of_scope, unfamiliar_words, unknown_topics
+from curbside.answer.abstain import (
+    out_of_scope,
+    related_forms,
+    unfamiliar_words,
+    unknown_topics,
+)
 from curbside.answer.calibration import ABSTENTION
 from curbside.answer.pipeline import answer
 from curbside.answer.topics import topic_index
@@ -279,3 +284,23 @@ def test_technical_words_the_library_lacks_are_counted_and_typos_are_not():
     )
     assert "xanomeline" in found and "olanzapine" not in found
     assert "hydroxocobalamn" not in found
+
+
+def test_a_related_form_of_a_library_word_is_familiar_and_a_new_drug_is_not():
+    mentions = _mentions(
+        {"tachycardia", "headache", "thrombolysis", "hemosiderin", "colic", "staining"}
+    )
+    technical = lambda w: len(w) >= 7  # noqa: E731 — stands in for the word-piece test
+    found = unfamiliar_words(
+        "Tachycardic, headachy, haemosiderin staining, pericolic fluid: thrombolyse, or "
+        "give zuranolone?",
+        mentions,
+        technical,
+    )
+    assert found == ["zuranolone"]
+
+
+def test_related_forms_keep_the_word_and_never_shorten_it_to_a_stub():
+    forms = related_forms("pleuritic")
+    assert forms[0] == "pleuritic" and "pleurisy" in forms and "pleuritis" in forms
+    assert related_forms("reic") == ["reic"]  # too short to rewrite: no stub left to match

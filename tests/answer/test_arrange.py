@@ -51,6 +51,16 @@ def test_a_childs_age_picks_its_own_age_band():
     )
 
 
+def test_an_older_adults_age_picks_the_target_for_their_age_band():
+    old = _analysis("BP targets for an 84-year-old with hypertension?", age="84-year-old")
+    under_80 = _cand("For adults with hypertension aged under 80, aim below 140/90 mmHg.")
+    over_80 = _cand("For adults with hypertension aged 80 and over, aim below 150/90 mmHg.")
+    assert asks_about_adults(old)
+    assert fits_population(over_80, old) and not fits_population(under_80, old)
+    unaged = _analysis("BP targets for an adult with hypertension?")
+    assert fits_population(under_80, unaged) and fits_population(over_80, unaged)
+
+
 def test_a_baby_in_an_obstetric_question_is_not_a_child_patient():
     q = _analysis(
         "Her first baby was breech; can we induce?", populations=["children", "pregnancy"]
@@ -65,6 +75,12 @@ def test_a_baby_in_an_obstetric_question_is_not_a_child_patient():
         ("For children aged 6 to 12 years, give 300 micrograms.", [(72.0, 156.0)]),
         ("In adults and young people aged 16 or over, take a sample.", [(192.0, 2400.0)]),
         ("Treat for 3 to 5 years.", []),  # a course length is not an age band
+        ("For adults with hypertension aged under 80, aim below 140/90 mmHg.", [(0.0, 960.0)]),
+        ("For adults aged 80 and over, aim below 150/90 mmHg.", [(960.0, 2400.0)]),
+        ("Offer it to people aged over 65.", [(780.0, 2400.0)]),
+        # after "aged", a number with a unit is not an age
+        ("For adults aged under 800 mg a day of calcium intake, add a supplement.", []),
+        ("For adults aged under 8.5 mg/kg, halve it.", []),
     ],
 )
 def test_age_bands(text, bands):

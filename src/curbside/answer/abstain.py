@@ -66,9 +66,46 @@ def unfamiliar_words(
         fix = (corrected or {}).get(word)
         if fix and Levenshtein.distance(word, fix) <= 1:
             continue
-        if word.isalpha() and looks_technical(word) and not library_mentions(word):
+        if (
+            word.isalpha()
+            and looks_technical(word)
+            and not any(library_mentions(form) for form in related_forms(word))
+        ):
             found.append(word)
     return found
+
+
+# An adjective of a condition the library names in its noun form: "tachycardic" (tachycardia),
+# "pleuritic" (pleuritis), "headachy" (headache), "thrombolyse" (thrombolysis).
+_SUFFIX_FORMS = (
+    ("itic", ("isy",)),
+    ("ic", ("ia", "is", "y", "a", "e")),
+    ("y", ("e", "")),
+    ("e", ("is",)),
+)
+# A prefix on a word the library holds: "reorientation", "pericolic", "euvolaemic".
+_PREFIXES = ("re", "peri", "para", "hyper", "hypo", "eu", "non", "pre", "post", "sub", "intra")
+_MIN_STEM = 4
+
+
+def related_forms(word: str) -> list[str]:
+    """The word and the forms of it the library may use instead: its US spelling
+    ("haemosiderin", "hemosiderin"), the noun of its adjective, the word without a prefix."""
+    word = word.lower()
+    spellings = list(dict.fromkeys([word, word.replace("ae", "e").replace("oe", "e")]))
+    forms = list(spellings)
+    for spelling in spellings:
+        bases = [spelling] + [
+            spelling[len(p) :]
+            for p in _PREFIXES
+            if spelling.startswith(p) and len(spelling) - len(p) > _MIN_STEM
+        ]
+        for base in bases:
+            forms.append(base)
+            for ending, replacements in _SUFFIX_FORMS:
+                if base.endswith(ending) and len(base) - len(ending) > _MIN_STEM:
+                    forms += [base[: -len(ending)] + r for r in replacements]
+    return list(dict.fromkeys(forms))
 
 
 def out_of_scope(question: str) -> str | None:

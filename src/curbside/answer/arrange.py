@@ -59,7 +59,12 @@ def fits_population(candidate: Candidate, analysis: Analysis) -> bool:
     if "pregnancy" in analysis.populations and _NOT_PREGNANT.search(candidate.text):
         return False
     if asks_about_adults(analysis):
-        return adults or not children
+        if children and not adults:
+            return False
+        # An 84-year-old's target is the one "for adults aged 80 and over", not "under 80".
+        months = age_in_months(analysis.age)
+        bands = age_bands(candidate.text)
+        return months is None or not bands or any(lo <= months < hi for lo, hi in bands)
     # "her first baby" in an obstetric question is not a question about a child.
     if "children" in analysis.populations and "pregnancy" not in analysis.populations:
         months = age_in_months(analysis.age)
@@ -80,7 +85,11 @@ _U = r"(weeks?|months?|years?)"
 _BAND = re.compile(
     rf"\b(?:aged|age|children|child|infants?|babies|baby|adults?|people|from)\b[^.;,]{{0,20}}?"
     rf"(?:{_N} {_U}? ?to {_N} {_U}|(?:over|above|older than) {_N} {_U}|"
-    rf"(?:under|below|younger than|less than) {_N} {_U}|{_N} {_U}? ?or (?:over|older|above))",
+    rf"(?:under|below|younger than|less than) {_N} {_U}|"
+    rf"{_N} {_U}? ?(?:or|and) (?:over|older|above)|"
+    # "aged under 80", "aged over 65": after "aged" a bare number is years, not a dose.
+    rf"(?<=aged )(?:(under|below|younger than)|(over|above|older than)) {_N}(?!\d|\.\d)"
+    rf"(?!\s*(?:%|/)|\s*(?:mg|g|ml|mmol|kg|units?|micro\w*|mmhg)\b))",
     re.I,
 )
 
@@ -111,6 +120,10 @@ def age_bands(text: str) -> list[tuple[float, float]]:
             bands.append((0.0, _months(g[6], g[7])))
         elif g[8]:
             bands.append((_months(g[8], g[9]), 12 * 200))
+        elif g[10]:  # "aged under 80"
+            bands.append((0.0, _months(g[12], None)))
+        elif g[11]:  # "aged over 65"
+            bands.append((_months(g[12], None), 12 * 200))
     return bands
 
 
