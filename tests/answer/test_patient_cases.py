@@ -8,6 +8,7 @@ printed (``pytest -s``) and held to what the rules reach.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -19,16 +20,21 @@ from curbside.answer.verify import quantities
 from curbside.runtime import Runtime
 
 CASES = Path(__file__).resolve().parents[2] / "eval" / "cases" / "bundled.jsonl"
-# Measured 2026-12-02 over the 219 answered bundled cases: median 9.6, p90 11.5, max 14.2
-# (before the speaker, trailing-whom, "when", "and" and maximum joints: 10.2, 12.3, 16.3)
-# (the clinician wording: median 13.8 before this work with the old word swaps). The issue's
-# target is a median of 8; these bounds keep what the rules reach from sliding back.
-MEDIAN_AT_MOST = 9.7
-P90_AT_MOST = 11.8  # 11.6 after merging main on 2026-12-02
+# Measured 2026-12-02 over the 219 answered bundled cases: median 9.4, p90 11.3, max 14.2
+# (before the second pass of joints in plain_clauses.py and the shorter words: 9.6, 11.6,
+# 14.2; before the speaker, trailing-whom, "when", "and" and maximum joints: 10.2, 12.3, 16.3)
+# (the clinician wording: median 14.0). The target is a median of 8; these bounds keep
+# what the rules reach from sliding back.
+MEDIAN_AT_MOST = 9.5
+P90_AT_MOST = 11.5
 
 
 def _numbers(text: str) -> list[str]:
     return [str(q.value) for q in quantities(text)]
+
+
+def _negations(text: str) -> int:
+    return len(re.findall(r"\b(?:not|never|no|cannot)\b|n't\b", text, re.I))
 
 
 def _sources(article, bullet) -> list:
@@ -56,6 +62,8 @@ def test_every_bundled_case_keeps_its_numbers_and_reads_plainer(library: Runtime
         for bullet in patient.all_bullets():
             original = by_evidence[_evidence(bullet)]
             assert _numbers(bullet.text) == _numbers(original.text), (case["question"], bullet.text)
+            # No rule drops a negation (the glossary may add one: "not to be used").
+            assert _negations(bullet.text) >= _negations(original.text), bullet.text
             assert _sources(patient, bullet) == _sources(clinician, original)
         # Every number token of the patient wording stands in the clinician wording.
         assert set(_numbers(patient_text(patient))) <= set(_numbers(patient_text(clinician)))

@@ -51,7 +51,7 @@ def test_sentences_split_at_safe_joints_and_keep_every_word():
     )
     parts = split_sentences(text)
     assert parts == [
-        "This advice is for adults with pernicious anaemia.",
+        "This is for adults with pernicious anaemia.",
         "The label gives 100 micrograms daily for 7 days.",
         "Then every 3 days for 2 weeks.",
         "This is because stores are low.",
@@ -68,7 +68,7 @@ def test_sentences_split_at_safe_joints_and_keep_every_word():
             "any risk factor.",
             [
                 "NICE advises a 75 g oral glucose tolerance test at 24 to 28 weeks.",
-                "This advice is for women with any risk factor.",
+                "This is for women with any risk factor.",
             ],
         ),
         # a negation or a restriction keeps its "for": alone, the first half would mislead
@@ -216,3 +216,54 @@ def test_a_bad_glossary_entry_is_refused_naming_file_and_line(
 )
 def test_a_plain_wording_drops_its_article_after_a_determiner_or_an_adjective(text, plain):
     assert Rewriter().words(text) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        # the aside ends before the sentence's own verb: split, the first half has no verb
+        # and the second says "This includes … have access"
+        (
+            "People likely to witness an overdose, including their families, have access to "
+            "naloxone.",
+            [
+                "People likely to witness an overdose, including their families, have access to "
+                "naloxone."
+            ],
+        ),
+        (
+            "Many flare-ups, including some severe ones, are not caused by bacteria.",
+            ["Many flare-ups, including some severe ones, are not caused by bacteria."],
+        ),
+        # at the end of the sentence it is a list of examples, said on its own
+        (
+            "Amoxicillin treats common infections, including otitis media and sinusitis.",
+            [
+                "Amoxicillin treats common infections.",
+                "This includes otitis media and sinusitis.",
+            ],
+        ),
+    ],
+)
+def test_including_splits_only_at_the_end_of_a_sentence(text: str, parts: list[str]):
+    assert split_sentences(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Triple therapy lasts 14 days.", "Triple treatment lasts 14 days."),
+        # a named treatment keeps its name
+        (
+            "Nicotine replacement therapy doubles quit rates.",
+            "Nicotine replacement therapy doubles quit rates.",
+        ),
+        ("Babies receive vitamin K at birth.", "Babies get vitamin K at birth."),
+        ("Aim to reduce an elevated lactate.", "Aim to reduce a raised lactate."),
+        ("Metformin commonly causes nausea.", "Metformin often causes nausea."),
+        ("Doses of 10 mg may be required.", "Doses of 10 mg may be needed."),
+    ],
+)
+def test_shorter_everyday_words(text: str, plain: str):
+    assert Rewriter().words(text) == plain
+    assert _numbers(plain) == _numbers(text)

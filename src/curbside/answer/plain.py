@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from .plain_clauses import split_clauses, split_second_instruction
 from .plain_sentences import capitalise, split_sentences
 from .verify import quantities
 
@@ -247,6 +248,17 @@ def _fitted(plain: str, before: str) -> str:
     return plain
 
 
+def _explained(pieces: list[str], explanations: list[str]) -> list[str]:
+    """The pieces of one sentence, each explanation ("(Term means …)") after the first piece
+    that uses its term."""
+    out = [[capitalise(piece)] for piece in pieces]
+    for explanation in explanations:
+        term = explanation[1:].split(" means ", 1)[0].lower()
+        at = next((i for i, p in enumerate(pieces) if term in p.lower()), len(pieces) - 1)
+        out[at].append(explanation)
+    return [sentence for group in out for sentence in group]
+
+
 @dataclass
 class Rewriter:
     """Rewrites one article's statements in order; remembers which terms it has explained."""
@@ -277,13 +289,12 @@ class Rewriter:
         A term explained is explained in brackets, in a sentence of its own right after the
         sentence that first uses it, so the sentence itself stays short."""
         out = []
-        for sentence in split_sentences(text):
+        for sentence in split_clauses(split_sentences(text)):
             explanations: list[str] = []
             # The speaker is left out after the glossary, which may make "says to" of
             # "recommends testing".
             worded = without_speaker(self.words(frame(sentence), explanations))
-            out.append(capitalise(worded))
-            out.extend(explanations)
+            out.extend(_explained(split_second_instruction(worded), explanations))
         return " ".join(out)
 
     def title(self, text: str) -> str:

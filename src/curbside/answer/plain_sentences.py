@@ -62,7 +62,13 @@ _JOINTS = [
     _joint(r",\s+defined\s+as\s+", "This means "),
     # "10 mg once a day, with a maximum of 20 mg daily": the ceiling, said on its own.
     _joint(r",\s+(?:with|up to|to)\s+a\s+maximum\s+of\s+", "The maximum is "),
-    _joint(r",\s+including\s+", "This includes "),
+    # Not before the sentence's own verb: in "People likely to witness an overdose, including
+    # their families, have access to naloxone" the aside ends at a comma before "have".
+    _joint(
+        r",\s+including\s+(?![^.;]*,\s+(?:have|has|is|are|was|were|should|must|can|may|"
+        r"need|needs|will|would|do|does)\b)",
+        "This includes ",
+    ),
     # A comma before "which" opens a clause about what came just before it: "This …".
     _joint(rf",\s+which\s+(?=(?:{_SINGULAR_VERBS})\b)", "This "),
     _joint(rf",\s+which\s+(?=(?:{_PLURAL_VERBS})\b)", "These "),
@@ -86,7 +92,7 @@ _IN_WHOM = any_word(
     r"adults?|children|child|people|patients|women|men|infants|babies|those|anyone|"
     r"pregnan\w*|neonates|adolescents|older"
 )
-FOR_WHOM = "This advice is for"
+FOR_WHOM = "This is for"
 # "If haemoglobin fails to rise, look for …": the condition, said first, as its own sentence.
 _CONDITION = re.compile(
     r"^(?P<word>if|when)\s+(?P<what>[^,;()]{12,200}?),\s+(?P<rest>.+)$", re.I | re.S
