@@ -108,16 +108,22 @@ _CONCESSION = re.compile(
 )
 
 
-def split_concession(sentence: str) -> list[str]:
-    """ "X, although Y may Z" → "X." + "But Y may Z"."""
-    for found in _CONCESSION.finditer(sentence):
+def _safe_halves(pattern: re.Pattern[str], sentence: str) -> tuple[str, str] | None:
+    """The two sides of the first joint outside brackets with enough words on each side."""
+    for found in pattern.finditer(sentence):
         left, right = sentence[: found.start()], sentence[found.end() :]
         if _inside_brackets(sentence, found.start()):
             continue
         if len(left.split()) < MIN_SIDE_WORDS + 1 or len(right.split()) < MIN_SIDE_WORDS + 1:
             continue
-        return [left + ".", "But " + right]
-    return [sentence]
+        return left, right
+    return None
+
+
+def split_concession(sentence: str) -> list[str]:
+    """ "X, although Y may Z" → "X." + "But Y may Z"."""
+    halves = _safe_halves(_CONCESSION, sentence)
+    return [halves[0] + ".", "But " + halves[1]] if halves else [sentence]
 
 
 # "X no longer advises steroids, and says that allergy medicines are not …": what it says,
@@ -129,14 +135,8 @@ _AND_SAYS_THAT = re.compile(
 
 def split_says_that(sentence: str) -> list[str]:
     """ "X advises A, and says that B" → "X advises A." + "B"."""
-    for found in _AND_SAYS_THAT.finditer(sentence):
-        left, right = sentence[: found.start()], sentence[found.end() :]
-        if _inside_brackets(sentence, found.start()):
-            continue
-        if len(left.split()) < MIN_SIDE_WORDS + 1 or len(right.split()) < MIN_SIDE_WORDS + 1:
-            continue
-        return [left + ".", capitalise(right)]
-    return [sentence]
+    halves = _safe_halves(_AND_SAYS_THAT, sentence)
+    return [halves[0] + ".", capitalise(halves[1])] if halves else [sentence]
 
 
 _CONDITION_NEXT = re.compile(r"^(?:This applies|But not if)\b")
