@@ -58,6 +58,10 @@ def test_an_older_adults_age_picks_the_target_for_their_age_band():
     over_80 = _cand("For adults with hypertension aged 80 and over, aim below 150/90 mmHg.")
     assert asks_about_adults(old)
     assert fits_population(over_80, old) and not fits_population(under_80, old)
+    infants = _cand(
+        "Give a daily vitamin D supplement.", ("UK advice by age", "Birth to 12 months")
+    )
+    assert not fits_population(infants, old)  # the heading's band, for adults too
     unaged = _analysis("BP targets for an adult with hypertension?")
     assert fits_population(under_80, unaged) and fits_population(over_80, unaged)
 

@@ -59,20 +59,23 @@ def fits_population(candidate: Candidate, analysis: Analysis) -> bool:
     if "pregnancy" in analysis.populations and _NOT_PREGNANT.search(candidate.text):
         return False
     if asks_about_adults(analysis):
-        if children and not adults:
-            return False
         # An 84-year-old's target is the one "for adults aged 80 and over", not "under 80".
-        months = age_in_months(analysis.age)
-        bands = age_bands(candidate.text)
-        return months is None or not bands or any(lo <= months < hi for lo, hi in bands)
+        return (adults or not children) and _in_age_band(candidate, analysis) is not False
     # "her first baby" in an obstetric question is not a question about a child.
     if "children" in analysis.populations and "pregnancy" not in analysis.populations:
-        months = age_in_months(analysis.age)
-        bands = age_bands(candidate.text) or heading_bands(candidate.passage.section_path)
-        if months is not None and bands:
-            return any(lo <= months < hi for lo, hi in bands)
-        return children or not adults
+        fits = _in_age_band(candidate, analysis)
+        return (children or not adults) if fits is None else fits
     return True
+
+
+def _in_age_band(candidate: Candidate, analysis: Analysis) -> bool | None:
+    """Whether the age asked about falls in the band the statement or its heading is for;
+    None when the question gives no age or the statement no band."""
+    months = age_in_months(analysis.age)
+    bands = age_bands(candidate.text) or heading_bands(candidate.passage.section_path)
+    if months is None or not bands:
+        return None
+    return any(lo <= months < hi for lo, hi in bands)
 
 
 _UNIT = {"week": 12 / 52, "month": 1.0, "year": 12.0}
