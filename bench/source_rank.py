@@ -38,7 +38,7 @@ def document_order(question: str, rt) -> list[tuple[str, str]]:
     whole = rt.retriever.search(question, k=RETRIEVE_K)
     whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
     factors = document_factors(whole, rt.store, rt.retriever)
-    hits = sorted(rescaled(whole.hits, factors), key=lambda h: -h.score)
+    hits = rescaled(whole.hits, factors)  # best first, as both steps return them
     return list(dict.fromkeys((h.document.id, h.document.title) for h in hits))
 
 
