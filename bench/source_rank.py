@@ -17,7 +17,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from curbside.answer.analyse import analyse
+from curbside.answer.parts import split_question
 from curbside.answer.retrieve import RETRIEVE_K, document_factors, rescaled, with_semantic
+from curbside.answer.signals import question_populations
 from curbside.eval.answers import load_cases
 from curbside.runtime import open_runtime
 
@@ -37,7 +40,11 @@ def document_order(question: str, rt) -> list[tuple[str, str]]:
     vector = rt.semantic.encode(question) if rt.semantic else None
     whole = rt.retriever.search(question, k=RETRIEVE_K)
     whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
-    factors = document_factors(whole, rt.store, rt.retriever)
+    context = analyse(question, whole.plan, rt.retriever.lexical.vocab)
+    described = bool(split_question(question).case)
+    factors = document_factors(
+        whole, rt.store, rt.retriever, question_populations(context), described
+    )
     hits = rescaled(whole.hits, factors)  # best first, as both steps return them
     return list(dict.fromkeys((h.document.id, h.document.title) for h in hits))
 

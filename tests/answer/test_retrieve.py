@@ -10,6 +10,7 @@ import pytest
 from curbside.answer.analyse import analyse
 from curbside.answer.evidence import candidates
 from curbside.answer.retrieve import RETRIEVE_K, document_factors, rescaled, search_ask
+from curbside.answer.signals import TITLE_MISMATCH
 from curbside.cli import run_ingest
 from curbside.library.records import FieldMap
 from curbside.models import Hit
@@ -142,3 +143,69 @@ def test_evidence_from_hits_that_all_score_zero_is_still_read(two_guidelines: Ru
     zero = [Hit(h.passage, h.document, 0.0) for h in found.hits]
     pool = candidates(zero, context, found.weights, rt.retriever.lexical.tokenize)
     assert pool and all(c.score >= 0 for c in pool)
+
+
+# A short guideline about the case's condition, and a long one that happens to hold many of
+# the case description's everyday words among hundreds of others.
+PALSY = """---
+title: Facial nerve palsy
+publisher: Test Society
+year: 2020
+kind: guideline
+---
+# Facial nerve palsy
+
+## Treatment
+For new-onset facial nerve palsy, oral steroids should be offered.
+"""
+CHILD_PALSY = PALSY.replace("Facial nerve palsy", "Facial nerve palsy in children")
+WARD = (
+    "---\ntitle: Ward routine\npublisher: Test Society\nyear: 2018\nkind: guideline\n---\n"
+    "# Ward routine\n\n## Mornings\nPatients who woke this morning with a drooping face or a "
+    "rash are seen first; healthy visitors wait.\n\n## Stock\n"
+    + " ".join(f"supply{n}x" for n in range(3000))
+    + "\n"
+)
+CASE = "Woke up this morning, face drooping, otherwise healthy, no rash. Steroids for palsy?"
+
+
+@pytest.fixture
+def palsy_and_ward(tmp_path: Path) -> Runtime:
+    files = {"palsy.md": PALSY, "child.md": CHILD_PALSY, "ward.md": WARD}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    rt = open_runtime(Settings(home=tmp_path / "home", database_url=None))
+    report = run_ingest(rt, [tmp_path / name for name in files], FieldMap(), True)
+    assert not report.failed
+    yield rt
+    rt.close()
+
+
+def _factor_titles(rt: Runtime, factors: dict[str, float]) -> dict[str, float]:
+    return {rt.store.get_document(d).title: f for d, f in factors.items()}
+
+
+def test_a_case_s_everyday_words_do_not_make_a_long_document_its_source(
+    palsy_and_ward: Runtime,
+):
+    rt = palsy_and_ward
+    result = rt.retriever.search(CASE, k=RETRIEVE_K)
+    bare = _factor_titles(rt, document_factors(result, rt.store, rt.retriever))
+    assert bare["Ward routine"] == 1.0 > bare["Facial nerve palsy"]
+    described = _factor_titles(rt, document_factors(result, rt.store, rt.retriever, described=True))
+    assert described["Facial nerve palsy"] == 1.0
+    assert described["Ward routine"] < 0.5
+
+
+def test_a_guideline_for_another_population_counts_less(palsy_and_ward: Runtime):
+    rt = palsy_and_ward
+    result = rt.retriever.search(CASE, k=RETRIEVE_K)
+    plain = _factor_titles(rt, document_factors(result, rt.store, rt.retriever))
+    adult = _factor_titles(
+        rt, document_factors(result, rt.store, rt.retriever, frozenset({"adults"}))
+    )
+    child = "Facial nerve palsy in children"
+    assert adult[child] == pytest.approx(plain[child] * TITLE_MISMATCH)
+    assert {t: f for t, f in adult.items() if t != child} == {
+        t: f for t, f in plain.items() if t != child
+    }

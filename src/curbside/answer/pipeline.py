@@ -43,6 +43,7 @@ from .retrieve import (
     search_ask,
     with_semantic,
 )
+from .signals import question_populations
 from .verify_draft import DROPPED_KEY, audit_draft, score_support
 
 # One limit for the ask form, the API and the engine: a longer question is refused, never cut.
@@ -106,7 +107,6 @@ def answer(
     vector = rt.semantic.encode(query) if rt.semantic else None
     whole = rt.retriever.search(query, k=RETRIEVE_K)
     whole = with_semantic(whole, vector, rt.semantic, rt.store, rt.retriever)
-    factors = document_factors(whole, rt.store, rt.retriever)
     plan = whole.plan
     if parent is not None and names_subject(question, rt.retriever):
         # "How often should the potassium be checked?" names its own subject: its words lead
@@ -114,6 +114,9 @@ def answer(
         parts = replace(parts, case=" ".join([parts.case, *_parent_topic(parent)]).strip())
         plan = rt.retriever.search(question, k=RETRIEVE_K).plan
     context = _inherit(analyse(question, plan, rt.retriever.lexical.vocab), parent)
+    factors = document_factors(
+        whole, rt.store, rt.retriever, question_populations(context), bool(parts.case)
+    )
     shared, documents = _question_signals(question, whole, context, rt)
     single = len(parts.asks) == 1 and not parts.case
     lead = parts.asks[0].text
