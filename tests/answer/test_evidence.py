@@ -37,6 +37,13 @@ def test_function_words_do_not_count_towards_coverage():
     assert weights.coverage(frozenset({"eye"})) == 1.0
 
 
+def test_weighing_an_option_aloud_is_not_what_the_evidence_must_say():
+    """ "Is it worth adding valacyclovir?": a guideline that says "antivirals might be
+    offered" covers the ask, though it never says "worth" or "adding"."""
+    weights = _weights("worth", "adding", "valacyclovir")
+    assert weights.coverage(frozenset({"valacyclovir"})) == 1.0
+
+
 def test_a_source_on_the_general_condition_is_on_topic_for_the_specific_one():
     weights = _weights("type 2 diabetes", "eye", topics=frozenset({"type 2 diabetes"}))
     assert weights.on_topic({"people", "with", "diabetes"})

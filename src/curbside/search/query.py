@@ -200,6 +200,17 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
         "within",
         "without",
         "yet",
+        # how a colleague weighs an option aloud ("is it worth adding …?", "okay to try …?"):
+        # the drug after them is the subject
+        "worth",
+        "worthwhile",
+        "add",
+        "adding",
+        "okay",
+        "ok",
+        "try",
+        "trying",
+        "bother",
         # pronouns, time and filler words of a spoken case description
         "he",
         "it's",
