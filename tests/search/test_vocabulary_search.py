@@ -18,6 +18,8 @@ LIBRARY = {
     "transfusion.md": "# Transfusion\n\nSevere anaemia may need red cell transfusion.\n",
     "dosing.md": "# Anticoagulant dosing\n\nApixaban 5 mg twice daily is the usual dose.\n",
     "dementia.md": "# Dementia drugs\n\nRivastigmine patches may be used in Alzheimer disease.\n",
+    "palsy.md": "# Facial palsy\n\nAntivirals might be offered in addition to steroids.\n",
+    "zoster.md": "# Shingles\n\nFamciclovir shortens the rash of herpes zoster.\n",
 }
 
 
@@ -102,3 +104,26 @@ def test_a_word_written_only_as_a_name_is_no_correction(library):
     # question into (as "robaxin" must not become "Robbins"); "rivastigmine" starts one.
     assert library.retriever.lexical.spell("alzheimar") is None
     assert library.retriever.lexical.spell("rivastigmone") == "rivastigmine"
+
+
+def test_a_drug_finds_the_guideline_that_names_only_its_class(library):
+    """The case names valacyclovir; the guideline says "antivirals"."""
+    assert titles(library, "valacyclovir")[:1] == ["Facial palsy"]
+
+
+def test_a_class_does_not_stand_for_each_of_its_members(library):
+    """Members find their class, never the reverse, nor one another: a question about one
+    antiviral is not answered by another's sentence."""
+    vocab = load_vocabulary()
+    assert "antivirals" in vocab.lookup("valacyclovir")
+    assert "famciclovir" not in vocab.lookup("valacyclovir")
+    assert vocab.lookup("antivirals") == {}
+    assert "Shingles" not in titles(library, "valacyclovir")
+
+
+def test_a_class_name_is_no_topic_but_its_members_are_drugs():
+    """A typed class name would become a topic every statement must name ("triptan" under a
+    medication overuse headache question)."""
+    vocab = load_vocabulary()
+    assert vocab.type_of("valacyclovir") == "drug"
+    assert vocab.type_of("triptan") is None

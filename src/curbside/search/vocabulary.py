@@ -101,6 +101,15 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
             vocab.preferred.setdefault(term, terms[0])
             for other in terms:
                 vocab.add(term, other, RELATED_WEIGHT)
+    # A member names its class ("valacyclovir" finds "antivirals"), never the other way: a
+    # question about triptans is not answered by one about sumatriptan's dose alone, nor one
+    # member's question by another member. A class name gets no type: typed, it would become
+    # a topic every statement must name ("triptan" under medication overuse headache).
+    for entry in data.get("classes", []):
+        for member in entry["members"]:
+            vocab.types.setdefault(normalise(member), "drug")
+            for name in entry["class"]:
+                vocab.add(member, name, RELATED_WEIGHT)
     for pairs, kind in ((data.get("spellings", {}), "spelling"), (data.get("brands", {}), "brand")):
         for a, b in pairs.items():
             vocab.add(a, b, EQUIVALENT_WEIGHT)
