@@ -44,13 +44,6 @@ MAX_PER_PASSAGE = 6
 RELATIVE_FLOOR = 0.45
 DUPLICATE_JACCARD = 0.6
 RARE_IDF = 6.0
-# A question's word this rare is a signature of its subject (GroupWeights.signatures): an idf
-# of 8.5 is a word in at most about 5 of the NGC library's 25,695 passages; a library of a few
-# hundred passages never reaches it. Fitted on ngc_vignettes_dev.jsonl (fact recall 0.496 ->
-# 0.515, false abstention 0.084 -> 0.072) with ngc.jsonl, off_domain_dev.jsonl and
-# absent_medical_dev.jsonl unchanged; 7.5 let absent-topic questions through (NGC abstention
-# recall 0.879 -> 0.868 on absent_medical_dev, 1.000 -> 0.957 on ngc.jsonl).
-SIGNATURE_IDF = 8.5
 LONG_WORDS = 100
 # Under a heading of first steps, a treatment section's first statement counts 1 + this, its
 # second 1 + this / 2, and so on, for treatment asks (fitted on bundled.jsonl: hyperkalaemia's
@@ -102,10 +95,6 @@ class GroupWeights:
     # "pre-eclampsia". A source about the general condition still speaks to the specific one.
     heads: dict[int, str] = field(default_factory=dict)
     idf: Callable[[str], float] | None = None
-    # Groups so rare in the library that a text naming one is about the question even when it
-    # names none of its typed topics: the case names Burkitt lymphoma, the guideline
-    # "rasburicase … in G6PD deficiency".
-    signatures: frozenset[int] = frozenset()
 
     def rare(self, tokens: frozenset[str]) -> frozenset[str]:
         """The words that carry a statement's content: drug names, findings, not grammar."""
@@ -128,7 +117,6 @@ class GroupWeights:
         groups = []
         sources: list[str] = []
         anchors: set[int] = set()
-        signatures: set[int] = set()
         heads: dict[int, str] = {}
         for group in plan.groups:
             alts = []
@@ -147,8 +135,6 @@ class GroupWeights:
                     alts.append((tokens, term.weight))
             if alts:
                 weight = max(idf(t) for t in alts[0][0])
-                if weight >= SIGNATURE_IDF:
-                    signatures.add(len(groups))
                 if group.source in background and group.source not in topics:
                     weight *= BACKGROUND_WEIGHT
                 if group.source in topics:
@@ -156,7 +142,7 @@ class GroupWeights:
                     heads[len(groups)] = max(alts[0][0], key=lambda t: (idf(t), t))
                 groups.append((weight, alts))
                 sources.append(group.source)
-        return cls(groups, frozenset(anchors), tuple(sources), heads, idf, frozenset(signatures))
+        return cls(groups, frozenset(anchors), tuple(sources), heads, idf)
 
     def weighted_sources(self) -> list[tuple[float, str]]:
         return [(w, src) for (w, _), src in zip(self.groups, self.sources, strict=True)]
@@ -167,8 +153,6 @@ class GroupWeights:
         if not self.anchors:
             return True
         covered = self.covered(tokens).keys()
-        if any(i in covered for i in self.signatures):
-            return True
         return any(i in covered or self.heads.get(i) in tokens for i in self.anchors)
 
     @property
