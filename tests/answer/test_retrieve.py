@@ -67,9 +67,8 @@ There is good evidence for a soft catheter at embryo transfer; no allopurinol is
 QUESTION = "gout flare treatment with colchicine in chronic kidney disease, and allopurinol?"
 
 
-@pytest.fixture
-def two_guidelines(tmp_path: Path) -> Runtime:
-    files = {"narrow.md": NARROW, "broad.md": BROAD, "stray.md": STRAY}
+def _library(tmp_path: Path, files: dict[str, str]):
+    """A real SQLite + tantivy library of these Markdown files, closed after the test."""
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     rt = open_runtime(Settings(home=tmp_path / "home", database_url=None))
@@ -77,6 +76,11 @@ def two_guidelines(tmp_path: Path) -> Runtime:
     assert not report.failed
     yield rt
     rt.close()
+
+
+@pytest.fixture
+def two_guidelines(tmp_path: Path) -> Runtime:
+    yield from _library(tmp_path, {"narrow.md": NARROW, "broad.md": BROAD, "stray.md": STRAY})
 
 
 def _titles(hits) -> list[str]:
@@ -171,14 +175,7 @@ CASE = "Woke up this morning, face drooping, otherwise healthy, no rash. Steroid
 
 @pytest.fixture
 def palsy_and_ward(tmp_path: Path) -> Runtime:
-    files = {"palsy.md": PALSY, "child.md": CHILD_PALSY, "ward.md": WARD}
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-    rt = open_runtime(Settings(home=tmp_path / "home", database_url=None))
-    report = run_ingest(rt, [tmp_path / name for name in files], FieldMap(), True)
-    assert not report.failed
-    yield rt
-    rt.close()
+    yield from _library(tmp_path, {"palsy.md": PALSY, "child.md": CHILD_PALSY, "ward.md": WARD})
 
 
 def _factor_titles(rt: Runtime, factors: dict[str, float]) -> dict[str, float]:
