@@ -18,8 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 from curbside.answer.analyse import analyse
+from curbside.answer.documents import document_factors, rescaled, with_semantic
 from curbside.answer.parts import split_question
-from curbside.answer.retrieve import RETRIEVE_K, document_factors, rescaled, with_semantic
+from curbside.answer.retrieve import RETRIEVE_K
 from curbside.answer.signals import question_populations
 from curbside.eval.answers import load_cases
 from curbside.runtime import open_runtime

@@ -3,17 +3,19 @@ first, while the abstention decision still reads the search's own ranking."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from curbside.answer.analyse import analyse
+from curbside.answer.documents import document_factors, rescaled, with_best_source
 from curbside.answer.evidence import candidates
-from curbside.answer.retrieve import RETRIEVE_K, document_factors, rescaled, search_ask
+from curbside.answer.retrieve import RETRIEVE_K, search_ask
 from curbside.answer.signals import TITLE_MISMATCH
 from curbside.cli import run_ingest
 from curbside.library.records import FieldMap
-from curbside.models import Hit
+from curbside.models import SECTION_SEP, Hit
 from curbside.runtime import Runtime, open_runtime
 from curbside.settings import Settings
 
@@ -206,3 +208,35 @@ def test_a_guideline_for_another_population_counts_less(palsy_and_ward: Runtime)
     assert {t: f for t, f in adult.items() if t != child} == {
         t: f for t, f in plain.items() if t != child
     }
+
+
+def test_an_ask_reads_the_best_guideline_s_passages_its_search_missed(two_guidelines: Runtime):
+    rt = two_guidelines
+    whole = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    context = analyse(QUESTION, whole.plan, rt.retriever.lexical.vocab)
+    factors = document_factors(whole, rt.store, rt.retriever)
+    found = search_ask(QUESTION, whole, context, rt.retriever, True, factors=factors)
+    missed = replace(
+        found, hits=[h for h in found.hits if "Kidney disease" not in h.passage.section_path]
+    )
+    read = with_best_source(missed, factors, rt.store, rt.retriever.lexical.tokenize)
+    added = [h for h in read.hits if h not in missed.hits]
+    assert [h.passage.section_path.split(SECTION_SEP)[-1] for h in added] == ["Kidney disease"]
+    assert added[0].document.title == "Gout management"
+    # What the decision reads is the search's own: reading more never makes a question
+    # look better covered.
+    assert (read.searched, read.coverage) == (missed.searched, missed.coverage)
+
+
+def test_an_ask_that_does_not_read_the_best_guideline_is_not_given_it(two_guidelines: Runtime):
+    rt = two_guidelines
+    whole = rt.retriever.search(QUESTION, k=RETRIEVE_K)
+    context = analyse(QUESTION, whole.plan, rt.retriever.lexical.vocab)
+    factors = document_factors(whole, rt.store, rt.retriever)
+    found = search_ask(QUESTION, whole, context, rt.retriever, True, factors=factors)
+    elsewhere = replace(
+        found, hits=[h for h in found.hits if h.document.title != "Gout management"]
+    )
+    assert with_best_source(elsewhere, factors, rt.store, rt.retriever.lexical.tokenize) == (
+        elsewhere
+    )

@@ -127,7 +127,7 @@ def test_a_document_found_only_by_meaning_stays_out(runtime: Runtime, load, tmp_
     if runtime.semantic is None:
         pytest.skip("the embedding model is not installed")
     from curbside.answer.pipeline import answer
-    from curbside.answer.retrieve import with_semantic
+    from curbside.answer.documents import with_semantic
 
     rows = [
         ("reflux", "Heartburn and acid reflux", "Antacids or omeprazole relieve the symptoms."),

@@ -29,6 +29,7 @@ from .calibration import ABSTENTION
 from .compose import REGIMEN_PARTS, complete_regimen, number
 from .concepts import check_concepts
 from .decide import Decision, Signals, decide
+from .documents import document_factors, with_best_source, with_semantic
 from .engines import Engine, ExtractiveEngine, run
 from .evidence import MAX_BULLETS, Candidate, candidates, merge_chosen, select
 from .injection import speaks_to_a_model
@@ -37,11 +38,9 @@ from .retrieve import (
     RETRIEVE_K,
     ask_weights,
     best_coverage,
-    document_factors,
     lacking,
     names_subject,
     search_ask,
-    with_semantic,
 )
 from .signals import question_populations
 from .verify_draft import DROPPED_KEY, audit_draft, score_support
@@ -213,6 +212,7 @@ def _answer_ask(
     """``where``: (single, lead, case, documents, factors) as search_ask takes them; ``given``: the
     statements a follow-up's earlier answer already gave, not repeated."""
     found = search_ask(text, whole, context, rt.retriever, *where)
+    found = with_best_source(found, where[4], rt.store, rt.retriever.lexical.tokenize)
     pool = candidates(found.hits, found.analysis, found.weights, rt.retriever.lexical.tokenize)
     pool = [c for c in pool if not speaks_to_a_model(c.quote)]  # library text is data
     pool = for_population(pool, found.analysis)
