@@ -126,8 +126,8 @@ def test_library_without_swaps_both_searches_and_restores_them(runtime: Runtime,
 def test_a_document_found_only_by_meaning_stays_out(runtime: Runtime, load, tmp_path: Path):
     if runtime.semantic is None:
         pytest.skip("the embedding model is not installed")
-    from curbside.answer.pipeline import answer
     from curbside.answer.documents import with_semantic
+    from curbside.answer.pipeline import answer
 
     rows = [
         ("reflux", "Heartburn and acid reflux", "Antacids or omeprazole relieve the symptoms."),
