@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from curbside.answer.evidence import GroupWeights
-from curbside.answer.signals import intent_features
-from curbside.search.query import Group, QueryPlan, Term
+from curbside.answer.signals import BOILERPLATE, intent_features
+from curbside.search.query import Group, QueryPlan, Term, negated_tokens, plan_query
+from curbside.search.vocabulary import load_vocabulary
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,42 @@ def test_a_source_on_the_general_condition_is_on_topic_for_the_specific_one():
     weights = _weights("type 2 diabetes", "eye", topics=frozenset({"type 2 diabetes"}))
     assert weights.on_topic({"people", "with", "diabetes"})
     assert not weights.on_topic({"eye", "examination"})
+
+
+def test_what_the_ask_sets_aside_is_not_what_the_evidence_must_say():
+    """ "What should he be on besides the diuretic?" asks for everything but the diuretic."""
+    question = "What should he be on besides the diuretic, and should we add anything?"
+    assert "diuretic" in negated_tokens(question)
+    assert "diuretic" in negated_tokens("Apart from the diuretic, what else?")
+    assert "anything" not in negated_tokens(question)  # the next clause is the ask's own
+    plan = plan_query(question, load_vocabulary())
+    weights = GroupWeights.build(plan, str.split, lambda t: 3.0)
+    assert "diuretic" not in weights.sources
+    assert "besides" not in weights.sources
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note from the Association of periOperative Nurses (AORN): These recommended practices "
+        "are intended to provide guidance to perioperative registered nurses.",
+        "These recommended practices provide information about testing pneumatic tourniquets.",
+        "This guideline covers people of all ages at risk of, or who have, a pressure ulcer.",
+        "People on renal replacement therapy are outside the scope of this guideline.",
+        "The purpose of this document is to update the 2010 recommendations.",
+    ],
+)
+def test_editors_notes_and_scope_statements_are_not_evidence(text: str):
+    assert BOILERPLATE.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In patients with major limb trauma use a tourniquet if direct pressure has failed.",
+        "This recommendation applies to adults aged 18 years or older, including pregnant women.",
+        "Guidelines recommend that these patients have an echocardiogram.",
+    ],
+)
+def test_advice_and_its_population_are_still_evidence(text: str):
+    assert not BOILERPLATE.search(text)

@@ -100,7 +100,12 @@ BOILERPLATE = re.compile(
     r"^definitions?:?$|^level [a-d]\b|^class [iv]+\b|^grade [a-d]\b|rating scheme|"
     r"strength of (the )?(evidence|recommendation)s? (is|are) (defined|presented)|"
     r"^(the )?following (recommendations|are)|at the end of the|"
-    r"this (guideline|summary|document) (was|is|has)|quality of (the )?evidence \(",
+    r"this (guideline|summary|document) (was|is|has)|quality of (the )?evidence \(|"
+    # Editors' notes and scope statements say what a document is, not what to do.
+    r"^note from\b|outside the scope of|^the (scope|aims?|objectives?|purpose) of th(is|ese)\b|"
+    r"^(this|these) (guidelines?|guidance|documents?|summary|update|recommended practices?) "
+    r"(covers?|provides?|address(es)?|focus(es)?|(is|are) intended|describes?|presents?|"
+    r"updates?|contains?|aims?)\b",
     re.I,
 )
 

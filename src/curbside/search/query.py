@@ -207,6 +207,11 @@ FUNCTION_WORDS = QUESTION_WORDS | frozenset(
         "add",
         "adding",
         "okay",
+        "besides",
+        "think",
+        "thinking",
+        "apart",
+        "aside",
         "ok",
         "try",
         "trying",
@@ -284,9 +289,11 @@ _NAME_WORD = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
 _LETTERED = frozenset({"hepatitis", "vitamin", "type", "group", "influenza"})
 _ABBREV_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9]{1,6}\b")
 # "without diabetes or kidney disease": the words a negation cue governs, up to the next
-# clause. "with and without X" asks about both, so it is no negation.
+# clause. "with and without X" asks about both, so it is no negation; "besides the diuretic"
+# asks for what is not the diuretic.
 _NEGATION = re.compile(
-    r"(?<!with and )(?<!with or )\b(?:without|no|excluding|except|other than)\b"
+    r"(?<!with and )(?<!with or )\b(?:without|no|excluding|except|other than|besides|apart from|"
+    r"aside from)\b"
     r"((?:(?!\b(?:and|but|who|which|that|what|when|how|should)\b)[^,.;:?!])*)",
     re.I,
 )
